@@ -1,0 +1,2 @@
+// Command ipcbench compares IPC data paths.
+package main
