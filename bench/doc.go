@@ -37,10 +37,16 @@
 // on what else the runner process reaps. Descendants nobody waits for
 // (orphans reaped by init) are not counted; no workload leaves any.
 //
-// Peak RSS is wait4's ru_maxrss, which by the same rule is the largest peak
-// of the shell and of the descendants it waited for. For `-c true` (no
-// children) it is the shell's own peak, which the 8 MiB target is about;
-// for rows with external commands it may be a child's (sort's, say).
+// Peak RSS is not wait4's ru_maxrss: that is the largest peak of the shell
+// and the descendants it waited for, and at least the runner's own peak,
+// because the kernel carries the forking process's high-water mark across
+// exec (exec_mmap saves the old mm's hiwater_rss into the new image's
+// signal maxrss). So after its timed rounds each program runs the row once
+// more, untimed, under ptrace with PTRACE_O_TRACEEXIT, and the runner reads
+// VmHWM from /proc/PID/status at the exit stop: the shell's own peak since
+// exec. Only the shell is traced, not its children. The tree-wide
+// ru_maxrss medians are kept in the JSON output (tree_rss_bytes). -quick
+// does the probe only in rows with an RSS target.
 //
 // The "idle interactive RSS" row starts each shell with no arguments on a
 // new pseudo-terminal (github.com/creack/pty), so it is interactive as for a

@@ -21,8 +21,8 @@ type Row struct {
 	Wall time.Duration `json:"wall_ns"`
 	CPU  time.Duration `json:"cpu_ns"`
 	// RSS is the program's own peak resident set (VmHWM at exit, from one
-	// extra untraced-children ptrace run; 0 if unknown); for an Idle row,
-	// the median VmRSS at the prompt.
+	// extra untimed run with only the program under ptrace; 0 if unknown);
+	// for an Idle row, the median VmRSS at the prompt.
 	RSS int64 `json:"rss_bytes"`
 	// TreeRSS is the median wait4 ru_maxrss: the largest peak of the
 	// program, its waited-for descendants and the runner at fork time.

@@ -25,8 +25,9 @@ type Sample struct {
 	// waited for (wait4's rusage; see the package comment).
 	CPU time.Duration `json:"cpu_ns"`
 	// MaxRSS is ru_maxrss from wait4 in bytes: the largest peak resident
-	// set of the program and of the descendants it waited for. For an Idle
-	// row it is VmRSS at the prompt.
+	// set of the program, of the descendants it waited for and of the
+	// runner when it forked (see peakRSS). For an Idle row it is VmRSS at
+	// the prompt.
 	MaxRSS int64 `json:"maxrss_bytes"`
 	// HWM is VmHWM, the peak resident set, of an idle shell (Idle rows only).
 	HWM int64 `json:"hwm_bytes,omitempty"`
