@@ -21,7 +21,7 @@ type config struct {
 	cpuMode  string
 	prodCPU  int // -1: not pinned
 	consCPU  int
-	spin     int
+	spin     time.Duration
 	mqChunk  bool
 	exe      string
 	timeout  time.Duration
@@ -68,7 +68,7 @@ type Result struct {
 func runCell(c *config, m *mechanism, mode string, size int) Result {
 	r := Result{Mech: m.name, Mode: mode, Size: size, CPU: c.cpuMode,
 		KernelCopies: m.kernelCopies, UserCopies: m.userCopies}
-	spec := childSpec{Mech: m.name, Mode: mode, Size: size, Spin: c.spin}
+	spec := childSpec{Mech: m.name, Mode: mode, Size: size, SpinNs: c.spin.Nanoseconds()}
 	if mode == "throughput" {
 		spec.Count = int(max(1, c.bytes/int64(size)))
 		r.Unit = "MiB"

@@ -38,16 +38,16 @@ type chanInfo struct {
 
 // childSpec is everything a child needs to play its role.
 type childSpec struct {
-	Mech  string
-	Role  string // "producer" or "consumer"
-	Mode  string // "throughput" or "latency"
-	Size  int    // message size in bytes
-	Count int    // messages (throughput) or round trips (latency)
-	Warm  int    // latency: unrecorded warm-up round trips (included in Count)
-	CPU   int    // CPU to pin every thread to, or -1
-	Spin  int    // shm: polls before sleeping on a futex
-	Fwd   chanInfo
-	Rev   chanInfo
+	Mech   string
+	Role   string // "producer" or "consumer"
+	Mode   string // "throughput" or "latency"
+	Size   int    // message size in bytes
+	Count  int    // messages (throughput) or round trips (latency)
+	Warm   int    // latency: unrecorded warm-up round trips (included in Count)
+	CPU    int    // CPU to pin every thread to, or -1
+	SpinNs int64  // shm: nanoseconds to poll before sleeping on a futex
+	Fwd    chanInfo
+	Rev    chanInfo
 }
 
 // sideStats is what one child measured about itself; the parent sums the
@@ -244,7 +244,7 @@ func attach(mech string, ci chanInfo, fd int, tx bool, s *childSpec) (endpoint, 
 	case "mqueue":
 		return newMQEnd(fd, ci.Chunk, s.Size), nil
 	case "shm-futex", "shm-sem":
-		return mapRing(mech, fd, ci, s.Size, s.Spin)
+		return mapRing(mech, fd, ci, s.Size, time.Duration(s.SpinNs))
 	}
 	return nil, fmt.Errorf("ipcbench: child: unknown mechanism %q", mech)
 }

@@ -20,7 +20,7 @@ type report struct {
 // writeTable prints the throughput table, the latency table and notes for
 // runs that failed or were skipped.
 func writeTable(w io.Writer, c *config, results []Result) {
-	fmt.Fprintf(w, "ipcbench: %s %s/%s, %d CPUs, cpu=%s%s, %s per throughput run, %d round trips, spin %d\n",
+	fmt.Fprintf(w, "ipcbench: %s %s/%s, %d CPUs, cpu=%s%s, %s per throughput run, %d round trips, spin %v\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), c.cpuMode, cpuNote(c),
 		sizeName(int(c.bytes)), c.rtt, c.spin)
 	var notes []string
@@ -45,7 +45,9 @@ func writeTable(w io.Writer, c *config, results []Result) {
 			r.Mech, sizeName(r.Size), sizeName(r.Buffer), r.GBps, r.IOSyscalls, r.AllSyscalls,
 			r.VolSwitches, r.KernelCopies, r.UserCopies, verdict(r, note))
 	}
-	fmt.Fprintln(tw, "\nlatency 64 B\tmedian µs\tp99 µs\tio sysc/rt\tall sysc/rt\tvcsw/rt\tcopies k+u\tcrc32\t")
+	if c.rtt > 0 {
+		fmt.Fprintln(tw, "\nlatency 64 B\tmedian µs\tp99 µs\tio sysc/rt\tall sysc/rt\tvcsw/rt\tcopies k+u\tcrc32\t")
+	}
 	for _, r := range results {
 		if r.Mode != "latency" {
 			continue

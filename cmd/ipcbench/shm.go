@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -76,7 +77,7 @@ type ring struct {
 	slots    uint32
 	slotSize int
 	size     int // message size
-	spin     int
+	spin     time.Duration
 	prod     *uint32 // head, or filled.value
 	prodAux  *uint32 // consumer-waiting flag, or filled.waiters
 	cons     *uint32 // tail, or empty.value
@@ -87,7 +88,7 @@ type ring struct {
 }
 
 // mapRing maps the ring passed as descriptor fd.
-func mapRing(mech string, fd int, ci chanInfo, size, spin int) (*ring, error) {
+func mapRing(mech string, fd int, ci chanInfo, size int, spin time.Duration) (*ring, error) {
 	length := ringDataOff + ci.Slots*ci.SlotSize
 	// mmap(2) MAP_SHARED: both processes now address the same pages; from
 	// here on no system call touches the data.
@@ -197,21 +198,29 @@ func (r *ring) release() {
 	}
 }
 
-// spinUntil polls cond up to r.spin times; it reports whether cond held.
+// spinUntil polls cond for up to r.spin; it reports whether cond held.
 func (r *ring) spinUntil(cond func() bool) bool {
-	for i := 0; i < r.spin; i++ {
-		if cond() {
-			return true
+	if r.spin <= 0 {
+		return false
+	}
+	start := time.Now()
+	for {
+		for i := 0; i < 64; i++ {
+			if cond() {
+				return true
+			}
+		}
+		if time.Since(start) > r.spin {
+			return false
 		}
 	}
-	return false
 }
 
 // semWait is sem_wait on the counting semaphore {*val, *waiters}, the
 // way glibc implements it: take a unit with compare-and-swap, or register
 // as a waiter and sleep on the value word while it is zero.
 func (r *ring) semWait(val, waiters *uint32) {
-	for i := 0; ; i++ {
+	for {
 		v := atomic.LoadUint32(val)
 		if v > 0 {
 			if atomic.CompareAndSwapUint32(val, v, v-1) {
@@ -219,7 +228,7 @@ func (r *ring) semWait(val, waiters *uint32) {
 			}
 			continue
 		}
-		if i < r.spin {
+		if r.spinUntil(func() bool { return atomic.LoadUint32(val) > 0 }) {
 			continue
 		}
 		atomic.AddUint32(waiters, 1)
