@@ -1,0 +1,26 @@
+// Package exec starts and waits for the processes of shell jobs.
+//
+// Only this package creates child processes. A Cmd describes one child: its
+// argv, environment, directory and an fd table (Files[i] becomes fd i in the
+// child, nil entries are closed). Start forks and execs it with
+// syscall.ForkExec, whose child side dup2s each file onto its index and closes
+// every other descriptor (all descriptors gosh opens carry O_CLOEXEC), so a
+// child sees exactly the descriptors its Cmd names.
+//
+// One Reaper owns every child: it is woken by SIGCHLD (caught with
+// signal.Notify, never ignored, so children start with default dispositions),
+// polls its known processes with wait4(pid, WNOHANG|WUNTRACED|WCONTINUED) and
+// records exits, stops and continues on the Process. It never waits for a pid
+// it did not start, so other code in the same binary (tests using os/exec) is
+// not disturbed. Starting a pipeline holds the reaper's lock, so a process
+// group leader is never reaped before the last stage has joined its group.
+//
+// Pipe creates kernel pipes with pipe2(O_CLOEXEC); the descriptors stay in
+// blocking mode because their file status flags are shared with children.
+//
+// A Terminal owns the controlling terminal of an interactive shell: which
+// process group is in the foreground and the shell's saved termios.
+//
+// Process and Job are safe for concurrent use: their state changes under the
+// reaper's lock and waiters are woken through channels.
+package exec

@@ -1,0 +1,209 @@
+package exec
+
+import (
+	"sort"
+	"sync"
+	"syscall"
+)
+
+// A Job is one pipeline's processes, started together, in one process
+// group when job control is on (Pgid > 0).
+type Job struct {
+	ID    int    // number in the Table, 0 until added
+	Pgid  int    // process group, 0 when the job shares the shell's
+	Text  string // the command line, for notices
+	Procs []*Process
+
+	changed chan struct{} // one wake-up per state change of any process
+
+	// Leader is the group leader held unreaped while the pipeline starts.
+	Leader *Process
+
+	// Reported is set by the shell once a Done/Stopped notice is printed.
+	Reported State
+	Notified bool
+}
+
+// NewJob makes a job of started processes.
+func NewJob(text string, pgid int, procs []*Process) *Job {
+	j := &Job{Text: text, Pgid: pgid, Procs: procs, changed: make(chan struct{}, 1), Reported: Running}
+	for _, p := range procs {
+		p.Notify(j.changed)
+	}
+	return j
+}
+
+// State is Exited when every process exited, Stopped when none runs and
+// some are stopped, else Running.
+func (j *Job) State() State {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	return j.stateLocked()
+}
+
+func (j *Job) stateLocked() State {
+	stopped, running := false, false
+	for _, p := range j.Procs {
+		switch p.state {
+		case Running:
+			running = true
+		case Stopped:
+			stopped = true
+		}
+	}
+	switch {
+	case running:
+		return Running
+	case stopped:
+		return Stopped
+	}
+	return Exited
+}
+
+// Wait blocks until every process exited, or, with stops true, until the
+// job stopped. It returns the job's state then.
+func (j *Job) Wait(stops bool) State {
+	for {
+		st := j.State()
+		if st == Exited || (stops && st == Stopped) {
+			return st
+		}
+		<-j.changed
+	}
+}
+
+// Changed returns a channel that receives after each state change.
+func (j *Job) Changed() <-chan struct{} { return j.changed }
+
+// Statuses returns every process's wait status, in pipeline order.
+func (j *Job) Statuses() []syscall.WaitStatus {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	ws := make([]syscall.WaitStatus, len(j.Procs))
+	for i, p := range j.Procs {
+		ws[i] = p.status
+	}
+	return ws
+}
+
+// Signal sends sig to the job's process group, or to each of its
+// processes when it has no group of its own.
+func (j *Job) Signal(sig syscall.Signal) error {
+	if j.Pgid > 0 {
+		return syscall.Kill(-j.Pgid, sig)
+	}
+	var first error
+	for _, p := range j.Procs {
+		if err := p.Signal(sig); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// A Table numbers the shell's jobs and tracks the current (%+) and
+// previous (%-) one. It is safe for concurrent use.
+type Table struct {
+	mu   sync.Mutex
+	jobs map[int]*Job
+	// order of use, most recent last: its last is %+, the one before %-.
+	order []int
+}
+
+// NewTable returns an empty job table.
+func NewTable() *Table { return &Table{jobs: make(map[int]*Job)} }
+
+// Add numbers j with the lowest free id above all used ones and makes it
+// the current job.
+func (t *Table) Add(j *Job) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	id := 1
+	for k := range t.jobs {
+		if k >= id {
+			id = k + 1
+		}
+	}
+	j.ID = id
+	t.jobs[id] = j
+	t.order = append(t.order, id)
+	return id
+}
+
+// MakeCurrent makes j the current job (%+).
+func (t *Table) MakeCurrent(j *Job) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.touch(j.ID)
+}
+
+func (t *Table) touch(id int) {
+	for i, k := range t.order {
+		if k == id {
+			t.order = append(t.order[:i], t.order[i+1:]...)
+			break
+		}
+	}
+	t.order = append(t.order, id)
+}
+
+// Remove drops j from the table.
+func (t *Table) Remove(j *Job) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.jobs, j.ID)
+	for i, k := range t.order {
+		if k == j.ID {
+			t.order = append(t.order[:i], t.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// Jobs returns the jobs sorted by id.
+func (t *Table) Jobs() []*Job {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	js := make([]*Job, 0, len(t.jobs))
+	for _, j := range t.jobs {
+		js = append(js, j)
+	}
+	sort.Slice(js, func(a, b int) bool { return js[a].ID < js[b].ID })
+	return js
+}
+
+// Current returns the %+ and %- jobs (either may be nil).
+func (t *Table) Current() (cur, prev *Job) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// A stopped job is preferred as current, as in bash.
+	n := len(t.order)
+	if n > 0 {
+		cur = t.jobs[t.order[n-1]]
+	}
+	if n > 1 {
+		prev = t.jobs[t.order[n-2]]
+	}
+	return cur, prev
+}
+
+// Get returns the job with id, or nil.
+func (t *Table) Get(id int) *Job {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.jobs[id]
+}
+
+// ByPid returns the job that has a process with pid, or nil.
+func (t *Table) ByPid(pid int) *Job {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, j := range t.jobs {
+		for _, p := range j.Procs {
+			if p.Pid == pid {
+				return j
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,289 @@
+package exec
+
+import (
+	"errors"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// A Cmd describes one child process before it starts.
+type Cmd struct {
+	Path string   // resolved path of the program
+	Args []string // argv, Args[0] included
+	Env  []string // complete environment
+	Dir  string   // working directory; "" means the shell's
+
+	// Files is the child's fd table: Files[i] becomes fd i. A nil entry
+	// leaves that fd closed in the child. The caller keeps ownership.
+	Files []*os.File
+
+	// Pgid chooses the process group: -1 stays in the shell's group,
+	// 0 makes the child the leader of a new group, >0 joins that group.
+	Pgid int
+	// Foreground hands the terminal Ctty to the child's group before exec.
+	Foreground bool
+	Ctty       int
+
+	// HoldReap keeps the reaper from reaping this process until Release is
+	// called: a pipeline's group leader must outlive the start of its last
+	// stage, or joining its group fails with EPERM.
+	HoldReap bool
+
+	// BeforeReap, if set, is called by the reaper once the process has
+	// exited but before it is reaped, while /proc/PID still exists.
+	BeforeReap func(p *Process)
+}
+
+// State is where a process is in its life.
+type State int
+
+const (
+	Running State = iota
+	Stopped
+	Exited
+)
+
+// A Process is a started child. Its fields below the line change under the
+// reaper's lock; read them through the methods.
+type Process struct {
+	Pid  int
+	Args []string
+
+	done       chan struct{} // closed when the process has been reaped
+	beforeReap func(*Process)
+	hold       bool
+	state      State
+	status     syscall.WaitStatus
+	rusage     syscall.Rusage
+	started    time.Time
+	ended      time.Time
+	listeners  []chan<- struct{}
+}
+
+// Done returns a channel closed once the process has exited and been reaped.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Wait blocks until the process has exited and returns its wait status.
+func (p *Process) Wait() syscall.WaitStatus {
+	<-p.done
+	return p.Status()
+}
+
+// Status returns the last wait status the reaper recorded.
+func (p *Process) Status() syscall.WaitStatus {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	return p.status
+}
+
+// State returns whether the process runs, is stopped or has exited.
+func (p *Process) State() State {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	return p.state
+}
+
+// Rusage returns the resources the process used; valid once it exited.
+func (p *Process) Rusage() syscall.Rusage {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	return p.rusage
+}
+
+// Times returns when the process started and, once exited, when it ended.
+func (p *Process) Times() (start, end time.Time) {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	return p.started, p.ended
+}
+
+// Notify asks the reaper to send on c (without blocking) whenever this
+// process changes state. c should have a buffer of one.
+func (p *Process) Notify(c chan<- struct{}) {
+	reaper.mu.Lock()
+	p.listeners = append(p.listeners, c)
+	reaper.mu.Unlock()
+}
+
+// Release lets the reaper reap a process started with HoldReap.
+func (p *Process) Release() {
+	reaper.mu.Lock()
+	p.hold = false
+	reaper.mu.Unlock()
+	reaper.poke()
+}
+
+// ExitCode converts a wait status into a shell status: the exit code, or
+// 128+n for a process killed by signal n, or 128+n for a stopped one.
+func ExitCode(ws syscall.WaitStatus) int {
+	switch {
+	case ws.Exited():
+		return ws.ExitStatus()
+	case ws.Signaled():
+		return 128 + int(ws.Signal())
+	case ws.Stopped():
+		return 128 + int(ws.StopSignal())
+	}
+	return 0
+}
+
+// reaperState is the single owner of all children started by Start.
+type reaperState struct {
+	mu    sync.Mutex
+	procs map[int]*Process
+	once  sync.Once
+	wake  chan os.Signal
+}
+
+var reaper = reaperState{procs: make(map[int]*Process)}
+
+func (r *reaperState) init() {
+	r.once.Do(func() {
+		r.wake = make(chan os.Signal, 1)
+		// Catch, never ignore: a caught signal is reset to default in
+		// children, an ignored one would be inherited.
+		signal.Notify(r.wake, syscall.SIGCHLD)
+		go r.loop()
+	})
+}
+
+func (r *reaperState) poke() {
+	select {
+	case r.wake <- syscall.SIGCHLD:
+	default:
+	}
+}
+
+func (r *reaperState) loop() {
+	for range r.wake {
+		r.poll()
+	}
+}
+
+// poll collects every state change of every known process.
+func (r *reaperState) poll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for pid, p := range r.procs {
+		if p.hold {
+			continue
+		}
+		for {
+			if p.beforeReap != nil {
+				// Peek first: the tracer reads /proc/PID of the zombie.
+				var info unix.Siginfo
+				err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+				if err == nil && info.Signo != 0 {
+					f := p.beforeReap
+					p.beforeReap = nil
+					r.mu.Unlock()
+					f(p)
+					r.mu.Lock()
+				}
+			}
+			var ws syscall.WaitStatus
+			var ru syscall.Rusage
+			got, err := syscall.Wait4(pid, &ws, syscall.WNOHANG|syscall.WUNTRACED|syscall.WCONTINUED, &ru)
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				// ECHILD: someone else reaped it; treat as gone.
+				p.state = Exited
+				p.ended = time.Now()
+				delete(r.procs, pid)
+				close(p.done)
+				p.notify()
+				break
+			}
+			if got == 0 {
+				break
+			}
+			p.status = ws
+			switch {
+			case ws.Stopped():
+				p.state = Stopped
+			case ws.Continued():
+				p.state = Running
+			default:
+				p.state = Exited
+				p.rusage = ru
+				p.ended = time.Now()
+				delete(r.procs, pid)
+				close(p.done)
+			}
+			p.notify()
+			if p.state == Exited {
+				break
+			}
+		}
+	}
+}
+
+func (p *Process) notify() {
+	for _, c := range p.listeners {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// ErrNoFile is returned for a Cmd whose program could not be found.
+var ErrNoFile = errors.New("no such file")
+
+// Start forks and execs c. On success the reaper owns the new process.
+func Start(c *Cmd) (*Process, error) {
+	reaper.init()
+	files := make([]uintptr, len(c.Files))
+	for i, f := range c.Files {
+		if f == nil {
+			files[i] = ^uintptr(0) // closed in the child
+		} else {
+			files[i] = f.Fd()
+		}
+	}
+	sys := &syscall.SysProcAttr{}
+	if c.Pgid >= 0 {
+		sys.Setpgid = true
+		sys.Pgid = c.Pgid
+		if c.Foreground {
+			sys.Foreground = true
+			sys.Ctty = c.Ctty
+		}
+	}
+	attr := &syscall.ProcAttr{Dir: c.Dir, Env: c.Env, Files: files, Sys: sys}
+	reaper.mu.Lock()
+	pid, err := syscall.ForkExec(c.Path, c.Args, attr)
+	if err != nil {
+		reaper.mu.Unlock()
+		return nil, err
+	}
+	p := &Process{Pid: pid, Args: c.Args, done: make(chan struct{}), hold: c.HoldReap,
+		beforeReap: c.BeforeReap, started: time.Now()}
+	reaper.procs[pid] = p
+	reaper.mu.Unlock()
+	return p, nil
+}
+
+// Signal sends sig to the process if it has not been reaped yet.
+func (p *Process) Signal(sig syscall.Signal) error {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	if p.state == Exited {
+		return os.ErrProcessDone
+	}
+	return syscall.Kill(p.Pid, sig)
+}
+
+// Children returns how many started processes have not been reaped yet.
+func Children() int {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	return len(reaper.procs)
+}

@@ -1,0 +1,33 @@
+package exec
+
+import (
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// sigactionT is the kernel's struct sigaction on linux/amd64 and arm64.
+type sigactionT struct {
+	handler  uintptr
+	flags    uint64
+	restorer uintptr
+	mask     uint64
+}
+
+// DieBySignal ends the process by sig with the default action, so that a
+// parent's wait sees WIFSIGNALED (Go's own handler would exit with a
+// stack dump for SIGQUIT, or with status 2).
+func DieBySignal(sig syscall.Signal) {
+	// 1. Restore SIG_DFL directly: signal.Reset would reinstall Go's handler.
+	act := sigactionT{handler: 0}
+	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
+	// 2. Unblock it on this thread.
+	var set unix.Sigset_t
+	set.Val[(sig-1)/64] |= 1 << ((uint(sig) - 1) % 64)
+	unix.PthreadSigmask(unix.SIG_UNBLOCK, &set, nil)
+	// 3. Send it to this thread.
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
+	// 4. A stopped or ignored default (SIGTSTP...) falls through: exit.
+	unix.Exit(128 + int(sig))
+}

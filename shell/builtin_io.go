@@ -1,0 +1,649 @@
+package shell
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+	"mvdan.cc/sh/v3/expand"
+)
+
+func init() {
+	builtins["echo"] = builtinEcho
+	builtins["printf"] = builtinPrintf
+	builtins["read"] = builtinRead
+}
+
+// builtinEcho is bash's echo: -n, -e, -E; options end at the first word
+// that is not one.
+func builtinEcho(r *Runner, args []string) int {
+	args = args[1:]
+	newline, escapes := true, false
+opts:
+	for len(args) > 0 {
+		a := args[0]
+		if len(a) < 2 || a[0] != '-' {
+			break
+		}
+		for _, c := range a[1:] {
+			if c != 'n' && c != 'e' && c != 'E' {
+				break opts
+			}
+		}
+		for _, c := range a[1:] {
+			switch c {
+			case 'n':
+				newline = false
+			case 'e':
+				escapes = true
+			case 'E':
+				escapes = false
+			}
+		}
+		args = args[1:]
+	}
+	var buf []byte
+	for i, a := range args {
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		if escapes {
+			s, stop := echoEscapes(a)
+			buf = append(buf, s...)
+			if stop {
+				newline = false
+				break
+			}
+		} else {
+			buf = append(buf, a...)
+		}
+	}
+	if newline {
+		buf = append(buf, '\n')
+	}
+	if _, err := r.out().Write(buf); err != nil {
+		if !r.sigpipe {
+			r.errf("echo: write error: %v", unwrapSyscall(err))
+		}
+		return 1
+	}
+	return 0
+}
+
+// echoEscapes expands echo -e escapes; stop is set by \c.
+func echoEscapes(s string) (string, bool) {
+	if !strings.Contains(s, `\`) {
+		return s, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 'c':
+			return b.String(), true
+		case 'e', 'E':
+			b.WriteByte(0x1b)
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'v':
+			b.WriteByte('\v')
+		case '\\':
+			b.WriteByte('\\')
+		case '0':
+			n, j := 0, i+1
+			for ; j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7'; j++ {
+				n = n*8 + int(s[j]-'0')
+			}
+			b.WriteByte(byte(n))
+			i = j - 1
+		case 'x':
+			n, j := 0, i+1
+			for ; j < len(s) && j < i+3 && isHex(s[j]); j++ {
+				n = n*16 + hexVal(s[j])
+			}
+			if j == i+1 {
+				b.WriteString(`\x`)
+			} else {
+				b.WriteByte(byte(n))
+			}
+			i = j - 1
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), false
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return int(c-'A') + 10
+}
+
+func builtinPrintf(r *Runner, args []string) int {
+	args = args[1:]
+	varName := ""
+	if len(args) > 1 && args[0] == "-v" {
+		varName = args[1]
+		args = args[2:]
+	}
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		r.errf("printf: usage: printf [-v var] format [arguments]")
+		return 2
+	}
+	format, args := args[0], args[1:]
+	var out strings.Builder
+	status := 0
+	for {
+		s, n, err := r.printfOnce(format, args)
+		out.WriteString(s)
+		if err != nil {
+			r.errf("printf: %v", err)
+			status = 1
+		}
+		if n >= len(args) || n == 0 {
+			break
+		}
+		args = args[n:]
+	}
+	if varName != "" {
+		if err := r.setVarString(varName, out.String()); err != nil {
+			r.errf("printf: %v", err)
+			return 1
+		}
+		return status
+	}
+	if _, err := io.WriteString(r.out(), out.String()); err != nil {
+		if !r.sigpipe {
+			r.errf("printf: write error: %v", unwrapSyscall(err))
+		}
+		return 1
+	}
+	return status
+}
+
+// printfOnce formats once through format; it returns the text and how
+// many arguments it used.
+func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
+	var b strings.Builder
+	used := 0
+	var firstErr error
+	next := func() (string, bool) {
+		if used < len(args) {
+			used++
+			return args[used-1], true
+		}
+		return "", false
+	}
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c == '\\' {
+			s, adv, stop := printfEscape(format[i:])
+			b.WriteString(s)
+			if stop {
+				return b.String(), len(args), nil
+			}
+			i += adv - 1
+			continue
+		}
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 < len(format) && format[i+1] == '%' {
+			b.WriteByte('%')
+			i++
+			continue
+		}
+		// Parse %[flags][width][.prec]verb
+		j := i + 1
+		for j < len(format) && strings.IndexByte("-+ #0", format[j]) >= 0 {
+			j++
+		}
+		spec := format[i:j]
+		readNum := func() string {
+			if j < len(format) && format[j] == '*' {
+				j++
+				a, _ := next()
+				n, _ := strconv.Atoi(a)
+				return strconv.Itoa(n)
+			}
+			k := j
+			for j < len(format) && format[j] >= '0' && format[j] <= '9' {
+				j++
+			}
+			return format[k:j]
+		}
+		spec += readNum()
+		if j < len(format) && format[j] == '.' {
+			j++
+			spec += "." + readNum()
+		}
+		if j >= len(format) {
+			return b.String(), used, fmt.Errorf("`%s': missing format character", format[i:])
+		}
+		verb := format[j]
+		i = j
+		arg, _ := next()
+		switch verb {
+		case 's':
+			fmt.Fprintf(&b, spec+"s", arg)
+		case 'b':
+			s, stop := echoEscapes(arg)
+			fmt.Fprintf(&b, spec+"s", s)
+			if stop {
+				return b.String(), len(args), nil
+			}
+		case 'q':
+			fmt.Fprintf(&b, spec+"s", shellQuoteBash(arg))
+		case 'c':
+			if arg != "" {
+				fmt.Fprintf(&b, spec+"s", arg[:1])
+			}
+		case 'd', 'i':
+			n, err := printfInt(arg)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			fmt.Fprintf(&b, spec+"d", n)
+		case 'u':
+			n, err := printfInt(arg)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			fmt.Fprintf(&b, spec+"d", uint64(n))
+		case 'o', 'x', 'X':
+			n, err := printfInt(arg)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			fmt.Fprintf(&b, spec+string(verb), uint64(n))
+		case 'e', 'E', 'f', 'F', 'g', 'G', 'a', 'A':
+			f := 0.0
+			if arg != "" {
+				var err error
+				f, err = strconv.ParseFloat(strings.TrimSpace(arg), 64)
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("%s: invalid number", arg)
+				}
+			}
+			v := verb
+			if v == 'F' {
+				v = 'f'
+			}
+			fmt.Fprintf(&b, spec+string(v), f)
+		default:
+			return b.String(), used, fmt.Errorf("%%%c: invalid format character", verb)
+		}
+	}
+	return b.String(), used, firstErr
+}
+
+func printfInt(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if (s[0] == '\'' || s[0] == '"') && len(s) > 1 {
+		return int64([]rune(s[1:])[0]), nil
+	}
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		// Octal with a leading 0, as C's strtol.
+		if u, err2 := strconv.ParseUint(s, 0, 64); err2 == nil {
+			return int64(u), nil
+		}
+		return 0, fmt.Errorf("%s: invalid number", s)
+	}
+	return n, nil
+}
+
+// printfEscape expands one backslash escape of a printf format.
+func printfEscape(s string) (string, int, bool) {
+	if len(s) < 2 {
+		return s, len(s), false
+	}
+	switch s[1] {
+	case 'c':
+		return "", 2, true
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		n, j := 0, 1
+		for ; j < len(s) && j < 4 && s[j] >= '0' && s[j] <= '7'; j++ {
+			n = n*8 + int(s[j]-'0')
+		}
+		return string([]byte{byte(n)}), j, false
+	case 'u', 'U':
+		max := 4
+		if s[1] == 'U' {
+			max = 8
+		}
+		n, j := 0, 2
+		for ; j < len(s) && j < 2+max && isHex(s[j]); j++ {
+			n = n*16 + hexVal(s[j])
+		}
+		if j == 2 {
+			return s[:2], 2, false
+		}
+		return string(rune(n)), j, false
+	}
+	e, stop := echoEscapes(s[:2])
+	return e, 2, stop
+}
+
+// shellQuoteBash quotes like bash's printf %q.
+func shellQuoteBash(s string) string {
+	if s == "" {
+		return "''"
+	}
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' || c == '+' || c == '=' || c == '@' || c == '%' ||
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c > 127:
+			b.WriteRune(c)
+		case c == '\n':
+			return "$'" + strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`).Replace(s) + "'"
+		default:
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// builtinRead reads a line (or up to a delimiter, or n characters) from
+// an fd, without reading past it: one byte at a time from pipes and
+// terminals, seeking back on regular files.
+func builtinRead(r *Runner, args []string) int {
+	args = args[1:]
+	raw, silent := false, false
+	delim := byte('\n')
+	nchars, exact := -1, false
+	prompt := ""
+	arrayName := ""
+	fd := 0
+	timeout := -1.0
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
+			break
+		}
+		for k := 1; k < len(a); k++ {
+			optArg := func() (string, bool) {
+				if k+1 < len(a) {
+					v := a[k+1:]
+					k = len(a)
+					return v, true
+				}
+				if len(args) == 0 {
+					return "", false
+				}
+				v := args[0]
+				args = args[1:]
+				return v, true
+			}
+			switch c := a[k]; c {
+			case 'r':
+				raw = true
+			case 's':
+				silent = true
+			case 'e':
+			case 'a', 'd', 'n', 'N', 'p', 't', 'u':
+				v, ok := optArg()
+				if !ok {
+					return r.usage("read", "-%c: option requires an argument", c)
+				}
+				switch c {
+				case 'a':
+					arrayName = v
+				case 'd':
+					if v == "" {
+						delim = 0
+					} else {
+						delim = v[0]
+					}
+				case 'n', 'N':
+					n, err := strconv.Atoi(v)
+					if err != nil || n < 0 {
+						r.errf("read: %s: invalid number", v)
+						return 1
+					}
+					nchars, exact = n, c == 'N'
+				case 'p':
+					prompt = v
+				case 't':
+					f, err := strconv.ParseFloat(v, 64)
+					if err != nil || f < 0 {
+						r.errf("read: %s: invalid timeout specification", v)
+						return 1
+					}
+					timeout = f
+				case 'u':
+					n, err := strconv.Atoi(v)
+					if err != nil || n < 0 {
+						r.errf("read: %s: invalid file descriptor specification", v)
+						return 1
+					}
+					fd = n
+				}
+			default:
+				return r.usage("read", "-%c: invalid option", c)
+			}
+		}
+	}
+	_ = silent
+	f := r.fds.get(fd)
+	if f == nil {
+		r.errf("read: %d: invalid file descriptor: Bad file descriptor", fd)
+		return 1
+	}
+	if prompt != "" && isTerminal(f) {
+		io.WriteString(r.errOut(), prompt)
+	}
+	if timeout == 0 {
+		// Only report whether input is available.
+		if pollReadable(f, 0) {
+			return 0
+		}
+		return 1
+	}
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(time.Duration(timeout * float64(time.Second)))
+	}
+	line, eof, timedOut, err := readUntil(r, f, delim, nchars, raw, exact, deadline)
+	if err != nil {
+		r.errf("read: read error: %d: %v", fd, unwrapSyscall(err))
+		return 1
+	}
+	if timedOut {
+		r.assignRead(line, args, arrayName, raw, exact || nchars >= 0)
+		return 142
+	}
+	if r.sh.isInterrupted() {
+		return 130
+	}
+	r.assignRead(line, args, arrayName, raw, exact)
+	if eof {
+		return 1
+	}
+	return 0
+}
+
+// assignRead splits line into the named variables (REPLY by default) by
+// IFS, the last one getting the rest.
+func (r *Runner) assignRead(line string, names []string, arrayName string, raw, exact bool) {
+	if exact {
+		name := "REPLY"
+		if len(names) > 0 {
+			name = names[0]
+		}
+		r.setVarString(name, line)
+		return
+	}
+	if arrayName != "" {
+		fields := expand.ReadFields(r.cfg(), line, -1, raw)
+		r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields})
+		return
+	}
+	if len(names) == 0 {
+		r.setVarString("REPLY", line)
+		return
+	}
+	fields := expand.ReadFields(r.cfg(), line, len(names), raw)
+	for i, name := range names {
+		val := ""
+		if i < len(fields) {
+			val = fields[i]
+		}
+		if err := r.setVarString(name, val); err != nil {
+			r.errf("read: %v", err)
+		}
+	}
+}
+
+// readUntil reads from f up to delim (or n bytes). It keeps backslash
+// escapes for ReadFields to handle unless raw, but joins lines ended by a
+// backslash.
+func readUntil(r *Runner, f *os.File, delim byte, n int, raw, exact bool, deadline time.Time) (string, bool, bool, error) {
+	var buf bytes.Buffer
+	var one [1]byte
+	seekable := false
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		seekable = true
+	}
+	if seekable && deadline.IsZero() {
+		return readSeekable(f, delim, n, raw, exact)
+	}
+	for n < 0 || buf.Len() < n {
+		if !deadline.IsZero() {
+			left := time.Until(deadline)
+			if left <= 0 || !pollReadable(f, left) {
+				return buf.String(), false, true, nil
+			}
+		}
+		m, err := f.Read(one[:])
+		if m == 0 {
+			if err == nil || err == io.EOF {
+				return buf.String(), true, false, nil
+			}
+			if errors.Is(err, syscall.EINTR) {
+				if r.sh.isInterrupted() {
+					return buf.String(), true, false, nil
+				}
+				continue
+			}
+			return buf.String(), true, false, err
+		}
+		c := one[0]
+		if !exact && c == delim {
+			return buf.String(), false, false, nil
+		}
+		if !raw && !exact && c == '\\' {
+			m, _ := f.Read(one[:])
+			if m == 0 {
+				return buf.String(), true, false, nil
+			}
+			if one[0] == '\n' {
+				continue // line continuation
+			}
+			buf.WriteByte('\\')
+			buf.WriteByte(one[0])
+			continue
+		}
+		buf.WriteByte(c)
+	}
+	return buf.String(), false, false, nil
+}
+
+// readSeekable reads a chunk of a regular file and seeks back over what
+// follows the delimiter.
+func readSeekable(f *os.File, delim byte, n int, raw, exact bool) (string, bool, bool, error) {
+	var out []byte
+	chunk := make([]byte, 512)
+	for {
+		m, err := f.Read(chunk)
+		if m == 0 {
+			if err != nil && err != io.EOF {
+				return string(out), true, false, err
+			}
+			return string(out), true, false, nil
+		}
+		for i := 0; i < m; i++ {
+			c := chunk[i]
+			if n >= 0 && len(out) >= n {
+				f.Seek(int64(i-m), io.SeekCurrent)
+				return string(out), false, false, nil
+			}
+			if !exact && c == delim {
+				f.Seek(int64(i+1-m), io.SeekCurrent)
+				return string(out), false, false, nil
+			}
+			if !raw && !exact && c == '\\' && i+1 < m {
+				if chunk[i+1] == '\n' {
+					i++
+					continue
+				}
+				out = append(out, c, chunk[i+1])
+				i++
+				continue
+			}
+			out = append(out, c)
+		}
+		if n >= 0 && len(out) >= n {
+			return string(out), false, false, nil
+		}
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// pollReadable waits up to d for f to become readable.
+func pollReadable(f *os.File, d time.Duration) bool {
+	fds := []unix.PollFd{{Fd: int32(f.Fd()), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, int(d/time.Millisecond))
+		if err == unix.EINTR {
+			continue
+		}
+		return err == nil && n > 0
+	}
+}

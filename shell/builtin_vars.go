@@ -1,0 +1,693 @@
+package shell
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+func init() {
+	for _, n := range []string{"export", "readonly", "local", "declare", "typeset"} {
+		builtins[n] = builtinDeclare
+	}
+	builtins["unset"] = builtinUnset
+	builtins["set"] = builtinSet
+	builtins["shopt"] = builtinShopt
+}
+
+// declFlags are the attribute options of declare and friends.
+type declFlags struct {
+	array, assoc, integer, readonly, export, global, print, funcs, funcNames bool
+	unexport, unreadonly, nameref                                            bool
+}
+
+// declItem is one operand: a name, maybe with a value or an array.
+type declItem struct {
+	name   string
+	value  *string
+	assign *syntax.Assign // for array values and indexes
+	append bool
+}
+
+// declClause runs declare/local/export/readonly as parsed in bash mode.
+func (r *Runner) declClause(dc *syntax.DeclClause) int {
+	variant := dc.Variant.Value
+	var words []string
+	var items []declItem
+	for _, as := range dc.Args {
+		switch {
+		case as.Name == nil:
+			fs, err := r.fields(as.Value)
+			if err != nil {
+				return r.expandError(err)
+			}
+			for _, f := range fs {
+				if strings.HasPrefix(f, "-") || strings.HasPrefix(f, "+") {
+					words = append(words, f)
+					continue
+				}
+				items = append(items, parseDeclWord(f))
+			}
+		case as.Naked:
+			items = append(items, declItem{name: as.Name.Value})
+		default:
+			items = append(items, declItem{name: as.Name.Value, assign: as, append: as.Append})
+		}
+	}
+	if r.opts.Xtrace {
+		r.trace(variant + " " + strings.Join(words, " "))
+	}
+	return r.declare(variant, words, items)
+}
+
+func parseDeclWord(f string) declItem {
+	name, val, ok := strings.Cut(f, "=")
+	if !ok {
+		return declItem{name: f}
+	}
+	app := strings.HasSuffix(name, "+")
+	if app {
+		name = name[:len(name)-1]
+	}
+	return declItem{name: name, value: &val, append: app}
+}
+
+func builtinDeclare(r *Runner, args []string) int {
+	var words []string
+	var items []declItem
+	opts := true
+	for _, a := range args[1:] {
+		if opts && (strings.HasPrefix(a, "-") || strings.HasPrefix(a, "+")) && len(a) > 1 {
+			if a == "--" {
+				opts = false
+				continue
+			}
+			words = append(words, a)
+			continue
+		}
+		opts = false
+		items = append(items, parseDeclWord(a))
+	}
+	return r.declare(args[0], words, items)
+}
+
+func (r *Runner) declare(variant string, words []string, items []declItem) int {
+	var fl declFlags
+	for _, w := range words {
+		on := w[0] == '-'
+		for _, c := range w[1:] {
+			switch c {
+			case 'a':
+				fl.array = on
+			case 'A':
+				fl.assoc = on
+			case 'i':
+				fl.integer = on
+			case 'r':
+				fl.readonly = on
+			case 'x':
+				fl.export = on
+				fl.unexport = !on
+			case 'g':
+				fl.global = on
+			case 'p':
+				fl.print = true
+			case 'f':
+				fl.funcs = true
+			case 'F':
+				fl.funcNames = true
+			case 'n':
+				if variant == "export" {
+					fl.unexport = true
+				} else {
+					fl.nameref = on
+				}
+			case 'l', 'u', 't':
+			default:
+				return r.usage(variant, "-%c: invalid option", c)
+			}
+		}
+	}
+	switch variant {
+	case "export":
+		if !fl.unexport {
+			fl.export = true
+		}
+	case "readonly":
+		fl.readonly = true
+	case "local":
+		if r.funcDepth == 0 {
+			r.errf("local: can only be used in a function")
+			return 1
+		}
+	}
+	if fl.funcs || fl.funcNames {
+		return r.printFuncs(items, fl.funcNames)
+	}
+	if fl.print || len(items) == 0 {
+		return r.printVars(variant, fl, items)
+	}
+	local := variant == "local" || ((variant == "declare" || variant == "typeset") && r.funcDepth > 0 && !fl.global)
+	status := 0
+	for _, it := range items {
+		if !validName(it.name) {
+			r.errf("%s: `%s': not a valid identifier", variant, it.name)
+			status = 1
+			continue
+		}
+		if err := r.declareOne(it, fl, local); err != nil {
+			r.errf("%s: %v", variant, err)
+			status = 1
+		}
+	}
+	return status
+}
+
+func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
+	name := it.name
+	cur := r.vars.get(name)
+	if local {
+		r.vars.ensureFrame()
+		frame := r.vars.frames[len(r.vars.frames)-1]
+		if _, ok := frame[name]; !ok {
+			// A new local starts unset (bash keeps the value only with
+			// declare -I); exported-ness is not inherited.
+			nv := expand.Variable{Local: true}
+			if it.value == nil && it.assign == nil && cur.IsSet() && false {
+				nv = cur
+			}
+			frame[name] = nv
+			cur = nv
+		}
+	}
+	if fl.integer {
+		if r.integers == nil || r.integersShared() {
+			m := map[string]bool{}
+			for k, v := range r.integers {
+				m[k] = v
+			}
+			r.integers = m
+			r.intOwner = r
+		}
+		r.integers[name] = true
+	}
+	if cur.ReadOnly && (it.value != nil || it.assign != nil) {
+		return fmt.Errorf("%s: readonly variable", name)
+	}
+	switch {
+	case fl.assoc && cur.Kind != expand.Associative:
+		cur.Kind, cur.Map, cur.List = expand.Associative, map[string]string{}, nil
+		if it.value == nil && it.assign == nil {
+			cur.Set = cur.Set || false
+		}
+		r.vars.set(name, cur)
+	case fl.array && cur.Kind != expand.Indexed && cur.Kind != expand.Associative:
+		list := []string(nil)
+		if cur.IsSet() {
+			list = []string{cur.Str}
+		}
+		cur.Kind, cur.List, cur.Str = expand.Indexed, list, ""
+		r.vars.set(name, cur)
+	}
+	switch {
+	case it.assign != nil:
+		r.declAssoc = fl.assoc
+		err := r.assign(it.assign, false)
+		r.declAssoc = false
+		if err != nil {
+			return err
+		}
+	case it.value != nil:
+		if it.append {
+			v := r.vars.get(name)
+			if v.Kind == expand.Indexed || v.Kind == expand.Associative {
+				if err := r.assignIndex(name, nil, *it.value, true); err != nil {
+					return err
+				}
+				break
+			}
+			if err := r.setVarString(name, v.Str+*it.value); err != nil {
+				return err
+			}
+			break
+		}
+		if err := r.setVarString(name, *it.value); err != nil {
+			return err
+		}
+	}
+	v := r.vars.get(name)
+	changed := false
+	if fl.export && !v.Exported {
+		v.Exported, changed = true, true
+	}
+	if fl.unexport && v.Exported {
+		v.Exported, changed = false, true
+	}
+	if fl.readonly && !v.ReadOnly {
+		v.ReadOnly, changed = true, true
+	}
+	if changed {
+		r.vars.set(name, v)
+		r.vars.envDirty = true
+	}
+	return nil
+}
+
+// integersShared reports whether r.integers belongs to a parent runner.
+func (r *Runner) integersShared() bool { return r.intOwner != r }
+
+func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
+	names := make([]string, 0)
+	if len(items) == 0 {
+		for n := range r.funcs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+	} else {
+		for _, it := range items {
+			names = append(names, it.name)
+		}
+	}
+	status := 0
+	for _, n := range names {
+		body := r.funcs[n]
+		if body == nil {
+			status = 1
+			continue
+		}
+		if namesOnly {
+			fmt.Fprintf(r.out(), "declare -f %s\n", n)
+		} else {
+			fmt.Fprintln(r.out(), funcText(n, body))
+		}
+	}
+	return status
+}
+
+// printVars prints variables in a form the shell can read back.
+func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
+	var names []string
+	if len(items) > 0 {
+		for _, it := range items {
+			names = append(names, it.name)
+		}
+	} else {
+		names = r.vars.names()
+	}
+	status := 0
+	w := r.out()
+	for _, n := range names {
+		v := r.vars.get(n)
+		if len(items) == 0 {
+			if (variant == "export" || fl.export) && !v.Exported {
+				continue
+			}
+			if (variant == "readonly" || fl.readonly) && !v.ReadOnly {
+				continue
+			}
+			if fl.array && v.Kind != expand.Indexed || fl.assoc && v.Kind != expand.Associative {
+				continue
+			}
+		} else if !v.Declared() {
+			r.errf("%s: %s: not found", variant, n)
+			status = 1
+			continue
+		}
+		attrs := ""
+		switch v.Kind {
+		case expand.Indexed:
+			attrs += "a"
+		case expand.Associative:
+			attrs += "A"
+		}
+		if r.isInteger(n) {
+			attrs += "i"
+		}
+		if v.ReadOnly {
+			attrs += "r"
+		}
+		if v.Exported {
+			attrs += "x"
+		}
+		if attrs == "" {
+			attrs = "-"
+		}
+		prefix := "declare -" + strings.TrimPrefix(attrs, "-") + " "
+		if attrs == "-" {
+			prefix = "declare -- "
+		}
+		switch {
+		case variant == "export" && len(items) == 0:
+			prefix = "declare -x "
+			if attrs != "x" {
+				prefix = "declare -" + attrs + " "
+			}
+		case variant == "readonly" && len(items) == 0:
+			prefix = "declare -" + attrs + " "
+		}
+		if !v.IsSet() {
+			fmt.Fprintf(w, "%s%s\n", prefix, n)
+			continue
+		}
+		fmt.Fprintf(w, "%s%s=%s\n", prefix, n, valueText(v))
+	}
+	return status
+}
+
+// valueText renders a variable's value as declare -p shows it.
+func valueText(v expand.Variable) string {
+	switch v.Kind {
+	case expand.Indexed:
+		list, idx := arrayOf(v)
+		parts := make([]string, len(list))
+		for i := range list {
+			parts[i] = fmt.Sprintf("[%d]=%s", idx[i], dquote(list[i]))
+		}
+		return "(" + strings.Join(parts, " ") + ")"
+	case expand.Associative:
+		keys := make([]string, 0, len(v.Map))
+		for k := range v.Map {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("[%s]=%s", shellQuote(k), dquote(v.Map[k]))
+		}
+		return "(" + strings.Join(parts, " ") + " )"
+	}
+	return dquote(v.Str)
+}
+
+// dquote quotes s in double quotes, as declare -p prints values.
+func dquote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`")
+	return `"` + r.Replace(s) + `"`
+}
+
+func builtinUnset(r *Runner, args []string) int {
+	args = args[1:]
+	mode := ""
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-f":
+			mode = "f"
+		case "-v":
+			mode = "v"
+		case "-n":
+		case "--":
+			args = args[1:]
+			goto done
+		default:
+			return r.usage("unset", "%s: invalid option", args[0])
+		}
+		args = args[1:]
+	}
+done:
+	status := 0
+	for _, name := range args {
+		if mode == "f" {
+			r.unsetFunc(name)
+			continue
+		}
+		base, index, hasIndex := strings.Cut(name, "[")
+		if hasIndex && strings.HasSuffix(index, "]") {
+			if err := r.unsetIndex(base, index[:len(index)-1]); err != nil {
+				r.errf("unset: %v", err)
+				status = 1
+			}
+			continue
+		}
+		if !validName(name) {
+			r.errf("unset: `%s': not a valid identifier", name)
+			status = 1
+			continue
+		}
+		v := r.vars.get(name)
+		if v.ReadOnly {
+			r.errf("unset: %s: cannot unset: readonly variable", name)
+			status = 1
+			continue
+		}
+		if !v.Declared() && mode == "" {
+			r.unsetFunc(name)
+			continue
+		}
+		r.vars.unset(name)
+	}
+	return status
+}
+
+func (r *Runner) unsetIndex(name, index string) error {
+	v := r.vars.get(name)
+	if v.ReadOnly {
+		return fmt.Errorf("%s: cannot unset: readonly variable", name)
+	}
+	switch v.Kind {
+	case expand.Associative:
+		m := make(map[string]string, len(v.Map))
+		for k, x := range v.Map {
+			if k != index {
+				m[k] = x
+			}
+		}
+		v.Map = m
+	case expand.Indexed:
+		n, err := r.arithString(index)
+		if err != nil {
+			return err
+		}
+		list, idx := arrayOf(v)
+		if n < 0 && len(idx) > 0 {
+			n += idx[len(idx)-1] + 1
+		}
+		var nl []string
+		var ni []int
+		for i := range list {
+			if idx[i] != n {
+				nl = append(nl, list[i])
+				ni = append(ni, idx[i])
+			}
+		}
+		v.List, v.Indexes = nl, ni
+		if len(ni) == 0 {
+			v.Indexes = nil
+		}
+		if v.Indexes != nil {
+			v.Indexes = denseOrNil(ni)
+		}
+	default:
+		if index == "0" || index == "@" || index == "*" {
+			r.vars.unset(name)
+		}
+		return nil
+	}
+	r.vars.set(name, v)
+	return nil
+}
+
+// optionNames maps set -o names to option fields.
+func (r *Runner) optionPtrs() []struct {
+	name  string
+	short byte
+	p     *bool
+} {
+	o := &r.opts
+	return []struct {
+		name  string
+		short byte
+		p     *bool
+	}{
+		{"allexport", 'a', &o.Allexport},
+		{"errexit", 'e', &o.Errexit},
+		{"hashall", 'h', &o.Hashall},
+		{"monitor", 'm', &o.Monitor},
+		{"noclobber", 'C', &o.Noclobber},
+		{"noexec", 'n', &o.Noexec},
+		{"noglob", 'f', &o.Noglob},
+		{"notify", 'b', &o.Notify},
+		{"nounset", 'u', &o.Nounset},
+		{"pipefail", 0, &o.Pipefail},
+		{"verbose", 'v', &o.Verbose},
+		{"xtrace", 'x', &o.Xtrace},
+	}
+}
+
+// SetOption sets a set -o option by name or by short letter ("e").
+func (r *Runner) SetOption(name string, on bool) error {
+	for _, o := range r.optionPtrs() {
+		if o.name == name || (len(name) == 1 && o.short == name[0]) {
+			*o.p = on
+			return nil
+		}
+	}
+	if name == "i" {
+		r.opts.Interactive = on
+		return nil
+	}
+	return fmt.Errorf("%s: invalid option name", name)
+}
+
+func builtinSet(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) == 0 {
+		for _, n := range r.vars.names() {
+			v := r.vars.get(n)
+			if v.IsSet() {
+				fmt.Fprintf(r.out(), "%s=%s\n", n, setValueText(v))
+			}
+		}
+		return 0
+	}
+	for len(args) > 0 {
+		a := args[0]
+		if a == "--" {
+			args = args[1:]
+			r.params = append([]string(nil), args...)
+			return 0
+		}
+		if a == "-" {
+			args = args[1:]
+			r.opts.Xtrace, r.opts.Verbose = false, false
+			break
+		}
+		if len(a) < 2 || (a[0] != '-' && a[0] != '+') {
+			break
+		}
+		on := a[0] == '-'
+		args = args[1:]
+		for k := 1; k < len(a); k++ {
+			c := a[k]
+			if c == 'o' {
+				if len(args) == 0 {
+					r.printOptions(on)
+					continue
+				}
+				name := args[0]
+				args = args[1:]
+				if err := r.SetOption(name, on); err != nil {
+					r.errf("set: %v", err)
+					return 2
+				}
+				continue
+			}
+			if err := r.SetOption(string(c), on); err != nil {
+				r.errf("set: %c%c: invalid option", a[0], c)
+				return 2
+			}
+		}
+	}
+	if len(args) > 0 {
+		r.params = append([]string(nil), args...)
+	}
+	return 0
+}
+
+func setValueText(v expand.Variable) string {
+	if v.Kind == expand.Indexed || v.Kind == expand.Associative {
+		return valueText(v)
+	}
+	return shellQuote(v.Str)
+}
+
+// printOptions lists options: set -o as a table, set +o as commands.
+func (r *Runner) printOptions(table bool) {
+	for _, o := range r.optionPtrs() {
+		if table {
+			state := "off"
+			if *o.p {
+				state = "on"
+			}
+			fmt.Fprintf(r.out(), "%-15s\t%s\n", o.name, state)
+		} else {
+			sign := "+"
+			if *o.p {
+				sign = "-"
+			}
+			fmt.Fprintf(r.out(), "set %so %s\n", sign, o.name)
+		}
+	}
+}
+
+func builtinShopt(r *Runner, args []string) int {
+	args = args[1:]
+	mode := byte(0)
+	quiet := false
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		for _, c := range args[0][1:] {
+			switch c {
+			case 's', 'u':
+				mode = byte(c)
+			case 'q':
+				quiet = true
+			case 'p', 'o':
+			default:
+				return r.usage("shopt", "-%c: invalid option", c)
+			}
+		}
+		args = args[1:]
+	}
+	o := &r.opts
+	opts := []struct {
+		name string
+		p    *bool
+	}{
+		{"dotglob", &o.DotGlob}, {"expand_aliases", &o.ExpandAliases}, {"extglob", &o.ExtGlob},
+		{"globstar", &o.GlobStar}, {"lastpipe", &o.LastPipe}, {"nocaseglob", &o.NoCaseGlob},
+		{"nullglob", &o.NullGlob},
+	}
+	find := func(n string) *bool {
+		for _, x := range opts {
+			if x.name == n {
+				return x.p
+			}
+		}
+		return nil
+	}
+	if len(args) == 0 {
+		for _, x := range opts {
+			if mode == 's' && !*x.p || mode == 'u' && *x.p {
+				continue
+			}
+			state := "off"
+			if *x.p {
+				state = "on"
+			}
+			fmt.Fprintf(r.out(), "%-15s\t%s\n", x.name, state)
+		}
+		return 0
+	}
+	status := 0
+	for _, n := range args {
+		p := find(n)
+		if p == nil {
+			r.errf("shopt: %s: invalid shell option name", n)
+			status = 1
+			continue
+		}
+		switch mode {
+		case 's':
+			*p = true
+		case 'u':
+			*p = false
+		default:
+			if !*p {
+				status = 1
+			}
+			if !quiet {
+				state := "off"
+				if *p {
+					state = "on"
+				}
+				fmt.Fprintf(r.out(), "%-15s\t%s\n", n, state)
+			}
+		}
+	}
+	return status
+}
+
+var _ = strconv.Itoa

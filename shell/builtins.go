@@ -1,0 +1,800 @@
+package shell
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A builtinFunc runs a builtin with its argv (args[0] is its name) on the
+// runner's fd table and returns its status.
+type builtinFunc func(r *Runner, args []string) int
+
+// builtins maps names to implementations; filled by init functions of the
+// builtin_*.go files, one family each.
+var builtins = map[string]builtinFunc{}
+
+// specialBuiltins are POSIX special builtins: prefix assignments persist
+// and their errors are fatal in a non-interactive shell.
+var specialBuiltins = map[string]bool{
+	":": true, ".": true, "break": true, "continue": true, "eval": true, "exec": true,
+	"exit": true, "export": true, "readonly": true, "return": true, "set": true,
+	"shift": true, "times": true, "trap": true, "unset": true,
+}
+
+func isSpecialBuiltin(name string) bool { return specialBuiltins[name] }
+
+func init() {
+	for name, f := range map[string]builtinFunc{
+		":":        func(*Runner, []string) int { return 0 },
+		"true":     func(*Runner, []string) int { return 0 },
+		"false":    func(*Runner, []string) int { return 1 },
+		"exit":     builtinExit,
+		"return":   builtinReturn,
+		"break":    builtinBreak,
+		"continue": builtinBreak,
+		"cd":       builtinCd,
+		"pwd":      builtinPwd,
+		"eval":     builtinEval,
+		".":        builtinSource,
+		"source":   builtinSource,
+		"exec":     builtinExec,
+		"shift":    builtinShift,
+		"command":  builtinCommand,
+		"type":     builtinType,
+		"hash":     builtinHash,
+		"umask":    builtinUmask,
+		"times":    builtinTimes,
+		"alias":    builtinAlias,
+		"unalias":  builtinUnalias,
+		"getopts":  builtinGetopts,
+		"let":      builtinLet,
+		"help":     builtinHelp,
+	} {
+		builtins[name] = f
+	}
+}
+
+// usage prints a builtin's usage error and returns 2.
+func (r *Runner) usage(name, format string, a ...any) int {
+	r.errf("%s: %s", name, fmt.Sprintf(format, a...))
+	return 2
+}
+
+func builtinExit(r *Runner, args []string) int {
+	status := r.lastStatus
+	if len(args) > 1 {
+		n, err := strconv.Atoi(args[1])
+		if err != nil {
+			r.errf("exit: %s: numeric argument required", args[1])
+			status = 2
+		} else {
+			status = n & 0xff
+		}
+	}
+	if len(args) > 2 {
+		r.errf("exit: too many arguments")
+		return 1
+	}
+	r.exit(status)
+	return status
+}
+
+func builtinReturn(r *Runner, args []string) int {
+	if r.funcDepth == 0 && r.sourceDepth == 0 {
+		r.errf("return: can only `return' from a function or sourced script")
+		return 1
+	}
+	status := r.lastStatus
+	if len(args) > 1 {
+		n, err := strconv.Atoi(args[1])
+		if err != nil {
+			r.errf("return: %s: numeric argument required", args[1])
+			status = 2
+		} else {
+			status = n & 0xff
+		}
+	}
+	r.returning = true
+	r.lastStatus = status
+	return status
+}
+
+func builtinBreak(r *Runner, args []string) int {
+	n := 1
+	if len(args) > 1 {
+		var err error
+		n, err = strconv.Atoi(args[1])
+		if err != nil || n < 1 {
+			r.errf("%s: %s: loop count out of range", args[0], args[1])
+			return 1
+		}
+	}
+	if r.loopDepth == 0 {
+		if !r.opts.Interactive {
+			// bash prints nothing for break outside a loop in scripts;
+			// dash ignores it too.
+		}
+		return 0
+	}
+	if n > r.loopDepth {
+		n = r.loopDepth
+	}
+	if args[0] == "break" {
+		r.breakN = n
+	} else {
+		r.contN = n
+	}
+	return 0
+}
+
+func builtinCd(r *Runner, args []string) int {
+	args = args[1:]
+	physical := false
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		switch args[0] {
+		case "-P":
+			physical = true
+		case "-L":
+			physical = false
+		default:
+			return r.usage("cd", "%s: invalid option", args[0])
+		}
+		args = args[1:]
+	}
+	var dir string
+	print := false
+	switch len(args) {
+	case 0:
+		home := r.vars.get("HOME")
+		if !home.IsSet() {
+			r.errf("cd: HOME not set")
+			return 1
+		}
+		dir = home.Str
+	case 1:
+		dir = args[0]
+		if dir == "-" {
+			old := r.vars.get("OLDPWD")
+			if !old.IsSet() {
+				r.errf("cd: OLDPWD not set")
+				return 1
+			}
+			dir = old.Str
+			print = true
+		}
+	default:
+		r.errf("cd: too many arguments")
+		return 1
+	}
+	target := ""
+	if !filepath.IsAbs(dir) && !strings.HasPrefix(dir, "./") && !strings.HasPrefix(dir, "../") && dir != "." && dir != ".." {
+		if cdpath := r.vars.get("CDPATH"); cdpath.IsSet() && cdpath.Str != "" {
+			for _, base := range filepath.SplitList(cdpath.Str) {
+				if base == "" {
+					continue
+				}
+				cand := filepath.Join(r.path(base), dir)
+				if st, err := os.Stat(cand); err == nil && st.IsDir() {
+					target = cand
+					print = true
+					break
+				}
+			}
+		}
+	}
+	if target == "" {
+		if filepath.IsAbs(dir) {
+			target = filepath.Clean(dir)
+		} else {
+			target = filepath.Join(r.dir, dir)
+		}
+	}
+	if physical {
+		if p, err := filepath.EvalSymlinks(target); err == nil {
+			target = p
+		}
+	}
+	st, err := os.Stat(target)
+	if err != nil {
+		r.errf("cd: %s: %v", dir, unwrapSyscall(err.(*os.PathError).Err))
+		return 1
+	}
+	if !st.IsDir() {
+		r.errf("cd: %s: Not a directory", dir)
+		return 1
+	}
+	if err := syscall.Access(target, 1); err != nil {
+		r.errf("cd: %s: Permission denied", dir)
+		return 1
+	}
+	if r.subshell == 0 {
+		if err := os.Chdir(target); err != nil {
+			r.errf("cd: %s: %v", dir, unwrapSyscall(err.(*os.PathError).Err))
+			return 1
+		}
+	}
+	r.setVarString("OLDPWD", r.dir)
+	r.dir = target
+	r.setVarString("PWD", target)
+	if print {
+		fmt.Fprintln(r.out(), target)
+	}
+	return 0
+}
+
+func sameDir(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+func builtinPwd(r *Runner, args []string) int {
+	dir := r.dir
+	for _, a := range args[1:] {
+		switch a {
+		case "-P":
+			if p, err := filepath.EvalSymlinks(dir); err == nil {
+				dir = p
+			}
+		case "-L":
+		default:
+			return r.usage("pwd", "%s: invalid option", a)
+		}
+	}
+	fmt.Fprintln(r.out(), dir)
+	return 0
+}
+
+func builtinEval(r *Runner, args []string) int {
+	src := strings.Join(args[1:], " ")
+	if strings.TrimSpace(src) == "" {
+		return 0
+	}
+	f, err := parseAll([]byte(src), "eval")
+	if err != nil {
+		r.errf("eval: %s", parseErrorText("", err)[1:])
+		r.lastStatus = 2
+		return 2
+	}
+	r.stmts(f.Stmts)
+	return r.lastStatus
+}
+
+func builtinSource(r *Runner, args []string) int {
+	if len(args) < 2 {
+		r.errf("%s: filename argument required", args[0])
+		return 2
+	}
+	name := args[1]
+	path := name
+	if !strings.Contains(name, "/") {
+		// POSIX: search PATH; bash then falls back to the current dir.
+		path = ""
+		for _, dir := range filepath.SplitList(r.vars.get("PATH").Str) {
+			if dir == "" {
+				dir = "."
+			}
+			cand := r.path(filepath.Join(dir, name))
+			if st, err := os.Stat(cand); err == nil && st.Mode().IsRegular() {
+				path = cand
+				break
+			}
+		}
+		if path == "" {
+			path = r.path(name)
+		}
+	} else {
+		path = r.path(name)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		r.errf("%s: %v", name, unwrapSyscall(err.(*os.PathError).Err))
+		if !r.opts.Interactive {
+			r.exit(1)
+		}
+		return 1
+	}
+	oldParams := r.params
+	if len(args) > 2 {
+		r.params = args[2:]
+	}
+	r.sourceDepth++
+	oldLine := r.line
+	f, perr := parseAll(src, name)
+	if perr != nil {
+		r.syntaxError(name, perr)
+	} else {
+		oldScript := r.script
+		r.script = name
+		r.stmts(f.Stmts)
+		r.script = oldScript
+	}
+	r.line = oldLine
+	r.sourceDepth--
+	if len(args) > 2 {
+		r.params = oldParams
+	}
+	if r.returning && r.funcDepth == 0 {
+		r.returning = false
+	} else if r.returning && r.sourceDepth >= 0 {
+		r.returning = false
+	}
+	return r.lastStatus
+}
+
+func builtinShift(r *Runner, args []string) int {
+	n := 1
+	if len(args) > 1 {
+		var err error
+		n, err = strconv.Atoi(args[1])
+		if err != nil || n < 0 {
+			r.errf("shift: %s: numeric argument required", args[1])
+			return 1
+		}
+	}
+	if n > len(r.params) {
+		if !r.opts.Interactive {
+			r.errf("shift: shift count out of range")
+		}
+		return 1
+	}
+	r.params = r.params[n:]
+	return 0
+}
+
+func builtinCommand(r *Runner, args []string) int {
+	args = args[1:]
+	mode := ""
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
+			break
+		}
+		for _, c := range a[1:] {
+			switch c {
+			case 'v', 'V':
+				mode = string(c)
+			case 'p':
+			default:
+				return r.usage("command", "-%c: invalid option", c)
+			}
+		}
+	}
+	if len(args) == 0 {
+		return 0
+	}
+	switch mode {
+	case "v", "V":
+		status := 0
+		for _, name := range args {
+			if !r.describe(name, mode == "V", false, false) {
+				status = 1
+				if mode == "V" {
+					r.errf("command: %s: not found", name)
+				}
+			}
+		}
+		return status
+	}
+	// Skip functions.
+	if b := builtins[args[0]]; b != nil {
+		return r.builtin(b, args)
+	}
+	return r.external(args, nil)
+}
+
+// describe prints what name is for type and command -v/-V. It reports
+// whether name was found.
+func (r *Runner) describe(name string, verbose, all, pathOnly bool) bool {
+	found := false
+	w := r.out()
+	if !pathOnly {
+		if a, ok := r.aliases[name]; ok {
+			found = true
+			if verbose {
+				fmt.Fprintf(w, "%s is aliased to `%s'\n", name, a)
+			} else {
+				fmt.Fprintf(w, "alias %s=%s\n", name, shellQuote(a))
+			}
+			if !all {
+				return true
+			}
+		}
+		if syntax.IsKeyword(name) {
+			found = true
+			if verbose {
+				fmt.Fprintf(w, "%s is a shell keyword\n", name)
+			} else {
+				fmt.Fprintln(w, name)
+			}
+			if !all {
+				return true
+			}
+		}
+		if body := r.funcs[name]; body != nil {
+			found = true
+			if verbose {
+				fmt.Fprintf(w, "%s is a function\n%s\n", name, funcText(name, body))
+			} else {
+				fmt.Fprintln(w, name)
+			}
+			if !all {
+				return true
+			}
+		}
+		if builtins[name] != nil {
+			found = true
+			if verbose {
+				fmt.Fprintf(w, "%s is a shell builtin\n", name)
+			} else {
+				fmt.Fprintln(w, name)
+			}
+			if !all {
+				return true
+			}
+		}
+	}
+	paths := r.lookAll(name, all)
+	for _, p := range paths {
+		found = true
+		if verbose {
+			if h, ok := r.hash[name]; ok && h == p && !all {
+				fmt.Fprintf(w, "%s is hashed (%s)\n", name, p)
+			} else {
+				fmt.Fprintf(w, "%s is %s\n", name, p)
+			}
+		} else {
+			fmt.Fprintln(w, p)
+		}
+	}
+	return found
+}
+
+// lookAll finds name in PATH: the first match, or all of them.
+func (r *Runner) lookAll(name string, all bool) []string {
+	if strings.Contains(name, "/") {
+		p := r.path(name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return []string{name}
+		}
+		return nil
+	}
+	var out []string
+	for _, dir := range filepath.SplitList(r.vars.get("PATH").Str) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		st, err := os.Stat(r.path(p))
+		if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			continue
+		}
+		out = append(out, p)
+		if !all {
+			break
+		}
+	}
+	return out
+}
+
+func funcText(name string, body *syntax.Stmt) string {
+	var b strings.Builder
+	syntax.NewPrinter(syntax.Indent(4)).Print(&b, &syntax.FuncDecl{Name: &syntax.Lit{Value: name}, Parens: true, Body: body})
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func builtinType(r *Runner, args []string) int {
+	args = args[1:]
+	all, tflag, pflag := false, false, false
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
+		for _, c := range args[0][1:] {
+			switch c {
+			case 'a':
+				all = true
+			case 't':
+				tflag = true
+			case 'p', 'P':
+				pflag = true
+			default:
+				return r.usage("type", "-%c: invalid option", c)
+			}
+		}
+		args = args[1:]
+	}
+	status := 0
+	for _, name := range args {
+		if tflag {
+			kind := ""
+			switch {
+			case r.aliases[name] != "":
+				kind = "alias"
+			case syntax.IsKeyword(name):
+				kind = "keyword"
+			case r.funcs[name] != nil:
+				kind = "function"
+			case builtins[name] != nil:
+				kind = "builtin"
+			case len(r.lookAll(name, false)) > 0:
+				kind = "file"
+			}
+			if kind == "" {
+				status = 1
+				continue
+			}
+			fmt.Fprintln(r.out(), kind)
+			continue
+		}
+		if pflag {
+			ps := r.lookAll(name, all)
+			if len(ps) == 0 {
+				status = 1
+			}
+			for _, p := range ps {
+				fmt.Fprintln(r.out(), p)
+			}
+			continue
+		}
+		if !r.describe(name, true, all, false) {
+			r.errf("type: %s: not found", name)
+			status = 1
+		}
+	}
+	return status
+}
+
+func builtinHash(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) == 0 {
+		if len(r.hash) == 0 {
+			fmt.Fprintln(r.out(), "hash: hash table empty")
+			return 0
+		}
+		names := make([]string, 0, len(r.hash))
+		for n := range r.hash {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(r.out(), "%s\n", r.hash[n])
+		}
+		return 0
+	}
+	status := 0
+	for _, a := range args {
+		if a == "-r" {
+			for k := range r.hash {
+				delete(r.hash, k)
+			}
+			continue
+		}
+		delete(r.hash, a)
+		if _, err := r.lookPath(a); err != nil || builtins[a] != nil {
+			if builtins[a] == nil {
+				r.errf("hash: %s: not found", a)
+				status = 1
+			}
+		}
+	}
+	return status
+}
+
+func builtinUmask(r *Runner, args []string) int {
+	args = args[1:]
+	symbolic := false
+	if len(args) > 0 && args[0] == "-S" {
+		symbolic = true
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		old := syscall.Umask(0)
+		syscall.Umask(old)
+		if symbolic {
+			perm := ^old & 0o777
+			part := func(shift uint) string {
+				s := ""
+				for i, c := range "rwx" {
+					if perm>>(shift+uint(2-i))&1 == 1 {
+						s += string(c)
+					}
+				}
+				return s
+			}
+			fmt.Fprintf(r.out(), "u=%s,g=%s,o=%s\n", part(6), part(3), part(0))
+		} else {
+			fmt.Fprintf(r.out(), "%04o\n", old)
+		}
+		return 0
+	}
+	n, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil || n > 0o777 {
+		r.errf("umask: %s: octal number out of range", args[0])
+		return 1
+	}
+	syscall.Umask(int(n))
+	return 0
+}
+
+func builtinTimes(r *Runner, args []string) int {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	f := func(tv syscall.Timeval) string {
+		s := float64(tv.Sec) + float64(tv.Usec)/1e6
+		m := int(s / 60)
+		return fmt.Sprintf("%dm%.3fs", m, s-float64(m*60))
+	}
+	fmt.Fprintf(r.out(), "%s %s\n%s %s\n", f(self.Utime), f(self.Stime), f(kids.Utime), f(kids.Stime))
+	return 0
+}
+
+func builtinAlias(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) > 0 && args[0] == "-p" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		names := make([]string, 0, len(r.aliases))
+		for n := range r.aliases {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(r.out(), "alias %s=%s\n", n, shellQuote(r.aliases[n]))
+		}
+		return 0
+	}
+	status := 0
+	for _, a := range args {
+		name, val, ok := strings.Cut(a, "=")
+		if !ok {
+			v, found := r.aliases[name]
+			if !found {
+				r.errf("alias: %s: not found", name)
+				status = 1
+				continue
+			}
+			fmt.Fprintf(r.out(), "alias %s=%s\n", name, shellQuote(v))
+			continue
+		}
+		m := make(map[string]string, len(r.aliases)+1)
+		for k, v := range r.aliases {
+			m[k] = v
+		}
+		m[name] = val
+		r.aliases = m
+	}
+	return status
+}
+
+func builtinUnalias(r *Runner, args []string) int {
+	m := make(map[string]string, len(r.aliases))
+	for k, v := range r.aliases {
+		m[k] = v
+	}
+	status := 0
+	for _, a := range args[1:] {
+		if a == "-a" {
+			m = map[string]string{}
+			continue
+		}
+		if _, ok := m[a]; !ok {
+			r.errf("unalias: %s: not found", a)
+			status = 1
+		}
+		delete(m, a)
+	}
+	r.aliases = m
+	return status
+}
+
+func builtinLet(r *Runner, args []string) int {
+	if len(args) < 2 {
+		r.errf("let: expression expected")
+		return 1
+	}
+	n := 0
+	for _, a := range args[1:] {
+		var err error
+		n, err = r.arithString(a)
+		if err != nil {
+			r.errf("let: %v", err)
+			return 1
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return 0
+}
+
+func builtinHelp(r *Runner, args []string) int {
+	names := make([]string, 0, len(builtins))
+	for n := range builtins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(args) > 1 {
+		status := 0
+		for _, a := range args[1:] {
+			if u, ok := builtinUsage[a]; ok {
+				fmt.Fprintf(r.out(), "%s: %s\n", a, u)
+			} else if builtins[a] != nil {
+				fmt.Fprintf(r.out(), "%s: shell builtin\n", a)
+			} else {
+				r.errf("help: no help topics match `%s'", a)
+				status = 1
+			}
+		}
+		return status
+	}
+	fmt.Fprintf(r.out(), "gosh %s builtins:\n", Version)
+	for _, n := range names {
+		if u, ok := builtinUsage[n]; ok {
+			fmt.Fprintf(r.out(), "  %s\n", u)
+		} else {
+			fmt.Fprintf(r.out(), "  %s\n", n)
+		}
+	}
+	return 0
+}
+
+// builtinUsage gives the synopsis shown by help.
+var builtinUsage = map[string]string{
+	"cd":      "cd [-L|-P] [dir]",
+	"echo":    "echo [-neE] [arg ...]",
+	"exit":    "exit [n]",
+	"export":  "export [-fn] [-p] [name[=value] ...]",
+	"read":    "read [-ers] [-a array] [-d delim] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]",
+	"printf":  "printf [-v var] format [arguments]",
+	"set":     "set [-abefhkmnptuvxBCHP] [-o option-name] [--] [arg ...]",
+	"trap":    "trap [-lp] [[arg] signal_spec ...]",
+	"wait":    "wait [-n] [id ...]",
+	"kill":    "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
+	"test":    "test [expr]",
+	"type":    "type [-afptP] name [name ...]",
+	"command": "command [-pVv] command [arg ...]",
+	"ulimit":  "ulimit [-SHabcdefiklmnpqrstuvxPT] [limit]",
+	"umask":   "umask [-p] [-S] [mode]",
+	"mkfifo":  "mkfifo [-m mode] name ...",
+	"trace":   "trace [-o file] [-f table|json|chrome|svg] pipeline",
+}
+
+// shellQuote quotes s for re-reading by the shell.
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, c := range s {
+		if !(c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' || c == '+' || c == '=' || c == '@' || c == '%' ||
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// quoteArgs joins args quoted for xtrace and job texts.
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = shellQuote(a)
+	}
+	return strings.Join(q, " ")
+}

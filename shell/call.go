@@ -1,0 +1,359 @@
+package shell
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"gosh/exec"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// call runs a simple command: assignments, then a function, a builtin or
+// a program found in PATH.
+func (r *Runner) call(ce *syntax.CallExpr) int {
+	r.cmdSubstRan = false
+	if len(ce.Args) == 0 {
+		// Assignments only: they change the shell's variables.
+		for _, as := range ce.Assigns {
+			if err := r.assign(as, false); err != nil {
+				return r.assignError(err)
+			}
+		}
+		if r.opts.Xtrace {
+			r.trace(assignTrace(ce.Assigns, r))
+		}
+		if r.cmdSubstRan {
+			return r.cmdSubstStatus
+		}
+		return 0
+	}
+	args, err := r.fields(ce.Args...)
+	if err != nil {
+		return r.expandError(err)
+	}
+	defer r.waitProcSubsts()
+	if len(args) == 0 {
+		for _, as := range ce.Assigns {
+			if err := r.assign(as, false); err != nil {
+				return r.assignError(err)
+			}
+		}
+		if r.cmdSubstRan {
+			return r.cmdSubstStatus
+		}
+		return 0
+	}
+	if r.opts.Xtrace {
+		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
+	}
+	name := args[0]
+
+	// Prefix assignments: for special builtins they persist; otherwise
+	// they hold for this command only.
+	if len(ce.Assigns) > 0 {
+		if isSpecialBuiltin(name) && r.funcs[name] == nil {
+			for _, as := range ce.Assigns {
+				if err := r.assign(as, false); err != nil {
+					return r.assignError(err)
+				}
+			}
+		} else {
+			r.vars.pushFrame()
+			r.vars.ensureFrame()
+			for _, as := range ce.Assigns {
+				if err := r.assign(as, true); err != nil {
+					r.vars.popFrame()
+					return r.assignError(err)
+				}
+			}
+			defer r.vars.popFrame()
+		}
+	}
+	return r.run(args)
+}
+
+// run runs the command named args[0] with the runner's fd table.
+func (r *Runner) run(args []string) int {
+	name := args[0]
+	if body := r.funcs[name]; body != nil {
+		return r.callFunc(name, body, args[1:])
+	}
+	if b := builtins[name]; b != nil {
+		return r.builtin(b, args)
+	}
+	return r.external(args, nil)
+}
+
+func (r *Runner) builtin(b builtinFunc, args []string) int {
+	status := b(r, args)
+	return status
+}
+
+func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
+	if r.funcDepth >= maxFuncDepth {
+		r.errf("%s: maximum function nesting level exceeded (%d)", name, maxFuncDepth)
+		r.exit(1)
+		return 1
+	}
+	oldParams := r.params
+	r.params = args
+	r.funcDepth++
+	r.funcNames = append([]string{name}, r.funcNames...)
+	r.vars.pushFrame()
+	r.stmt(body)
+	r.vars.popFrame()
+	r.funcNames = r.funcNames[1:]
+	r.funcDepth--
+	r.params = oldParams
+	if h, ok := r.traps["RETURN"]; ok && h != "" {
+		r.runTrap(h)
+	}
+	if r.returning {
+		r.returning = false
+	}
+	return r.lastStatus
+}
+
+const maxFuncDepth = 1000
+
+// lookPath finds the program for name: a path if it has a slash, else the
+// first executable in PATH (cached in the hash table).
+func (r *Runner) lookPath(name string) (string, error) {
+	if strings.Contains(name, "/") {
+		return r.path(name), nil
+	}
+	if p, ok := r.hash[name]; ok {
+		return p, nil
+	}
+	pathVar := r.vars.get("PATH").Str
+	var firstNonExec string
+	for _, dir := range filepath.SplitList(pathVar) {
+		if dir == "" {
+			dir = "." // an empty entry means the current directory
+		}
+		p := filepath.Join(dir, name)
+		full := r.path(p)
+		st, err := os.Stat(full)
+		if err != nil || st.IsDir() {
+			continue
+		}
+		if st.Mode()&0o111 == 0 || syscall.Access(full, 1) != nil {
+			if firstNonExec == "" {
+				firstNonExec = full
+			}
+			continue
+		}
+		if filepath.IsAbs(dir) {
+			r.setHash(name, full)
+		}
+		return full, nil
+	}
+	if firstNonExec != "" {
+		return firstNonExec, nil
+	}
+	return "", exec.ErrNoFile
+}
+
+func (r *Runner) setHash(name, path string) {
+	if r.subshell > 0 {
+		return // a subshell's hash table is its parent's; leave it be
+	}
+	r.hash[name] = path
+}
+
+// external runs a program and waits for it. extraEnv holds additional
+// NAME=value pairs.
+func (r *Runner) external(args []string, extraEnv []string) int {
+	p, status := r.startExternal(args, r.pgroup, r.fg)
+	if p == nil {
+		return status
+	}
+	return r.waitForeground([]*exec.Process{p}, args)
+}
+
+// startExternal starts args[0] as a child with the runner's fds. It
+// returns the status to use when the start failed.
+func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process, int) {
+	name := args[0]
+	path, err := r.lookPath(name)
+	if err != nil {
+		r.errf("%s: command not found", name)
+		return nil, 127
+	}
+	cmd := &exec.Cmd{Path: path, Args: args, Env: r.vars.environ(), Dir: r.dir,
+		Files: r.fds.files(), Pgid: pgid}
+	if fg && r.sh.term != nil && pgid >= 0 {
+		cmd.Foreground = true
+		cmd.Ctty = r.sh.term.Fd()
+	}
+	if r.hold {
+		cmd.HoldReap = true
+	}
+	r.sh.hooks.beforeStart(cmd)
+	proc, err := exec.Start(cmd)
+	if err != nil {
+		return nil, r.startError(name, path, args, err)
+	}
+	return proc, 0
+}
+
+// startError turns a failed exec into the shell's message and status:
+// 127 when the file is missing, 126 when it cannot be run; a file with no
+// #! line (ENOEXEC) is run as a gosh script instead.
+func (r *Runner) startError(name, path string, args []string, err error) int {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		if strings.Contains(name, "/") {
+			if _, serr := os.Stat(path); serr == nil {
+				// The file exists: its interpreter does not.
+				r.errf("%s: bad interpreter: No such file or directory", name)
+				return 126
+			}
+			r.errf("%s: No such file or directory", name)
+		} else {
+			delete(r.hash, name)
+			r.errf("%s: command not found", name)
+		}
+		return 127
+	case errors.Is(err, syscall.ENOEXEC):
+		if isBinary(path) {
+			r.errf("%s: cannot execute binary file: Exec format error", name)
+			return 126
+		}
+		return r.runScriptFile(path, args)
+	case errors.Is(err, syscall.EACCES):
+		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+			r.errf("%s: Is a directory", name)
+		} else {
+			r.errf("%s: Permission denied", name)
+		}
+		return 126
+	case errors.Is(err, syscall.EAGAIN):
+		r.errf("%s: cannot fork: Resource temporarily unavailable", name)
+		return 126
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		r.errf("%s: cannot start: Too many open files", name)
+		return 126
+	}
+	r.errf("%s: %v", name, unwrapSyscall(err))
+	return 126
+}
+
+// runScriptFile runs a file without #! as a gosh script, in a new gosh
+// process (as sh does, the script gets a fresh shell).
+func (r *Runner) runScriptFile(path string, args []string) int {
+	exe := r.sh.exe
+	if exe == "" {
+		r.errf("%s: cannot execute: Exec format error", args[0])
+		return 126
+	}
+	nargs := append([]string{"gosh", path}, args[1:]...)
+	p, status := r.startExternalPath(exe, nargs)
+	if p == nil {
+		return status
+	}
+	return r.waitForeground([]*exec.Process{p}, args)
+}
+
+func (r *Runner) startExternalPath(path string, args []string) (*exec.Process, int) {
+	cmd := &exec.Cmd{Path: path, Args: args, Env: r.vars.environ(), Dir: r.dir,
+		Files: r.fds.files(), Pgid: r.pgroup}
+	if r.fg && r.sh.term != nil && r.pgroup >= 0 {
+		cmd.Foreground = true
+		cmd.Ctty = r.sh.term.Fd()
+	}
+	proc, err := exec.Start(cmd)
+	if err != nil {
+		r.errf("%s: %v", args[0], unwrapSyscall(err))
+		return nil, 126
+	}
+	return proc, 0
+}
+
+func isBinary(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var buf [256]byte
+	n, _ := f.Read(buf[:])
+	for _, c := range buf[:n] {
+		if c == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func unwrapSyscall(err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errnoText(errno)
+	}
+	return err
+}
+
+// errnoText returns strerror-style text with a capital letter, as sh prints.
+func errnoText(e syscall.Errno) error {
+	s := e.Error()
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return errors.New(s)
+}
+
+// assign performs one assignment. local makes it in the innermost frame
+// (used for prefix assignments to a command, which are exported).
+func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
+	name := as.Name.Value
+	var v expand.Variable
+	if as.Array != nil {
+		return r.assignArray(as, prefix)
+	}
+	val, err := r.literal(as.Value)
+	if err != nil {
+		return err
+	}
+	if as.Index != nil {
+		return r.assignIndex(name, as.Index, val, as.Append)
+	}
+	old := r.vars.get(name)
+	if as.Append && old.IsSet() {
+		if old.Kind == expand.Indexed || old.Kind == expand.Associative {
+			return r.assignIndex(name, nil, val, true)
+		}
+		if r.isInteger(name) {
+			return r.setVarString(name, val, true)
+		}
+		val = old.Str + val
+	}
+	if prefix {
+		v = expand.Variable{Set: true, Kind: expand.String, Str: val, Exported: true}
+		if old.ReadOnly {
+			return fmt.Errorf("%s: readonly variable", name)
+		}
+		r.vars.setLocal(name, v)
+		return nil
+	}
+	return r.setVarString(name, val)
+}
+
+func (r *Runner) assignError(err error) int {
+	var se *statusError
+	var ue expand.UnsetParameterError
+	if errors.As(err, &se) || errors.As(err, &ue) {
+		return r.expandError(err)
+	}
+	r.errf("%v", err)
+	if !r.opts.Interactive {
+		r.exit(1)
+	}
+	return 1
+}

@@ -1,0 +1,33 @@
+// Package shell interprets shell programs parsed by mvdan.cc/sh/v3/syntax.
+//
+// A Runner holds one shell's state, grouped by lifetime: what every
+// subshell shares (the process's pid, the signal state, hooks), what a
+// subshell copies (variables, functions, options, directory, the fd
+// table, traps), and what one run changes ($?, control flow). It walks the
+// syntax tree directly: &&, ||, !, if, while and case only combine
+// statuses; break, continue, return and exit are fields of the Runner,
+// not errors.
+//
+// The fd table (fdTable) is a slice indexed by fd number whose entries are
+// reference-counted open files; child processes see exactly that table.
+// Redirections on a command edit a clone that is released afterwards, so
+// nothing is restored by hand, and each open file is closed by the last
+// table that names it.
+//
+// A pipeline is flattened into stages, each a subshell copy of the Runner.
+// Stages that name external programs are started by package exec as real
+// processes joined by pipes created here, in one process group under job
+// control. Builtins, functions and compound commands run on goroutines
+// that read and write the same kernel pipes, so they stream; a write into
+// a pipe whose reader is gone ends such a stage with status 141, as
+// SIGPIPE ends a process. Command substitution runs in-process the same
+// way. A background job that is not a plain external pipeline runs in a
+// re-executed gosh (see subshell.go) so that $! is a real pid.
+//
+// Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
+// runnerEnv (variables and special parameters) and the command and process
+// substitution callbacks.
+//
+// A Runner is not safe for concurrent use; subshells get their own copy.
+// This package never imports os/exec.
+package shell

@@ -1,0 +1,45 @@
+package shell
+
+import (
+	"os"
+
+	"gosh/exec"
+)
+
+// hooks are the seams where the terminal owner, the tracer and tests plug
+// into the interpreter. The zero value does the plain thing.
+type hooks struct {
+	// Open replaces the opening of redirection targets (FIFO-aware open).
+	Open func(r *Runner, path string, flags int) (*os.File, error)
+	// NewPipe is told of every pipe the shell creates for a pipeline.
+	NewPipe func(r, w *os.File)
+	// BeforeStart may adjust a child's Cmd just before it starts.
+	BeforeStart func(c *exec.Cmd)
+}
+
+func (h *hooks) open(r *Runner, path string, flags int) (*os.File, error) {
+	if h.Open != nil {
+		return h.Open(r, path, flags)
+	}
+	return exec.Open(path, flags, 0o666)
+}
+
+func (h *hooks) newPipe(pr, pw *os.File) {
+	if h.NewPipe != nil {
+		h.NewPipe(pr, pw)
+	}
+}
+
+func (h *hooks) beforeStart(c *exec.Cmd) {
+	if h.BeforeStart != nil {
+		h.BeforeStart(c)
+	}
+}
+
+// terminal is what the interpreter needs of the controlling terminal; it
+// is nil unless the shell runs interactively with job control.
+type terminal interface {
+	Fd() int
+	TakeBack()
+	Give(pgid int)
+}

@@ -1,0 +1,675 @@
+package shell
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/pattern"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// newParser returns gosh's parser: bash syntax, comments dropped.
+func newParser(posix bool) *syntax.Parser {
+	if posix {
+		return syntax.NewParser(syntax.Variant(syntax.LangPOSIX))
+	}
+	return syntax.NewParser(syntax.Variant(syntax.LangBash))
+}
+
+// ParseError formats a parse error as gosh prints it: name:line:col: msg.
+func parseErrorText(name string, err error) string {
+	var pe syntax.ParseError
+	if asParseError(err, &pe) {
+		return fmt.Sprintf("%s:%d:%d: %s", name, pe.Pos.Line(), pe.Pos.Col(), pe.Text)
+	}
+	var le syntax.LangError
+	if asLangError(err, &le) {
+		le.Filename = ""
+		return fmt.Sprintf("%s:%s", name, le.Error())
+	}
+	return fmt.Sprintf("%s: %v", name, err)
+}
+
+func asParseError(err error, pe *syntax.ParseError) bool {
+	switch e := err.(type) {
+	case syntax.ParseError:
+		*pe = e
+		return true
+	case *syntax.ParseError:
+		*pe = *e
+		return true
+	}
+	return false
+}
+
+func asLangError(err error, le *syntax.LangError) bool {
+	switch e := err.(type) {
+	case syntax.LangError:
+		*le = e
+		return true
+	case *syntax.LangError:
+		*le = *e
+		return true
+	}
+	return false
+}
+
+// parseAll parses a whole program, falling back to POSIX mode where the
+// bash-mode parser misreads valid POSIX constructs such as ((a); b) | c.
+func parseAll(src []byte, name string) (*syntax.File, error) {
+	f, err := newParser(false).Parse(bytes.NewReader(src), name)
+	if err == nil {
+		return f, nil
+	}
+	if f2, err2 := newParser(true).Parse(bytes.NewReader(src), name); err2 == nil {
+		return f2, nil
+	}
+	return nil, err
+}
+
+// RunSource runs a whole program held in memory (gosh -c, a script file,
+// `.` and eval), naming it name in messages. A syntax error after some
+// complete statements still runs those first, as sh does. It returns the
+// status to exit with when the program called exit, else $?.
+func (r *Runner) RunSource(src []byte, name string) int {
+	oldScript := r.script
+	r.script = name
+	defer func() { r.script = oldScript }()
+	if f, err := parseAll(src, name); err == nil {
+		r.stmts(f.Stmts)
+		return r.lastStatus
+	}
+	// Run what parses, then report the error where it stands.
+	for st, err := range newParser(false).StmtsSeq(bytes.NewReader(src)) {
+		if err != nil {
+			r.syntaxError(name, err)
+			return r.lastStatus
+		}
+		r.stmt(st)
+		if r.exiting {
+			break
+		}
+	}
+	return r.lastStatus
+}
+
+// syntaxError reports a parse error: status 2, and a non-interactive shell
+// exits.
+func (r *Runner) syntaxError(name string, err error) {
+	r.sh.stderrMu.Lock()
+	fmt.Fprintf(r.fds.writer(2), "gosh: %s\n", parseErrorText(name, err))
+	r.sh.stderrMu.Unlock()
+	r.lastStatus = 2
+	if !r.opts.Interactive {
+		r.exit(2)
+	}
+}
+
+// RunReader runs a program read incrementally from rd (a script on stdin):
+// each statement runs as soon as it is parsed, so commands in the script
+// can read the lines after them from the same input.
+func (r *Runner) RunReader(rd io.Reader, name string) int {
+	r.script = name
+	p := newParser(false)
+	for st, err := range p.StmtsSeq(rd) {
+		if err != nil {
+			r.syntaxError(name, err)
+			break
+		}
+		r.stmt(st)
+		if r.exiting {
+			break
+		}
+	}
+	return r.lastStatus
+}
+
+// Exiting reports whether the program asked the shell to exit, and with
+// what status.
+func (r *Runner) Exiting() (bool, int) { return r.exiting, r.exitStatus }
+
+// exit makes the runner unwind and exit with status.
+func (r *Runner) exit(status int) {
+	r.exiting = true
+	r.exitStatus = status
+	r.lastStatus = status
+}
+
+// Exit runs the EXIT trap and returns the final status.
+func (r *Runner) Exit() int {
+	status := r.lastStatus
+	if r.exiting {
+		status = r.exitStatus
+	}
+	if h, ok := r.traps["EXIT"]; ok && h != "" {
+		delete(r.traps, "EXIT")
+		r.exiting = false
+		r.lastStatus = status
+		r.runTrap(h)
+		if r.exiting {
+			status = r.exitStatus
+		}
+	}
+	return status
+}
+
+func (r *Runner) stmts(list []*syntax.Stmt) {
+	for _, st := range list {
+		if r.stop() {
+			return
+		}
+		r.stmt(st)
+	}
+}
+
+func (r *Runner) stmt(st *syntax.Stmt) {
+	if r.stop() {
+		return
+	}
+	r.line = st.Pos().Line()
+	if st.Background {
+		r.background(st)
+		return
+	}
+	status := r.stmtSync(st)
+	r.lastStatus = status
+	if _, ok := st.Cmd.(*syntax.CallExpr); ok {
+		r.pipeStatus = append(r.pipeStatus[:0], status)
+	}
+	if status != 0 && r.opts.Errexit && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
+		r.breakN == 0 && r.contN == 0 && !isCondCmd(st.Cmd) {
+		r.exit(status)
+	}
+	r.runPendingTraps()
+}
+
+// isCondCmd reports commands whose failure set -e ignores because it came
+// from a condition inside them (&& and || lists check their own parts).
+func isCondCmd(c syntax.Command) bool {
+	if b, ok := c.(*syntax.BinaryCmd); ok {
+		return b.Op == syntax.AndStmt || b.Op == syntax.OrStmt
+	}
+	return false
+}
+
+// stmtSync runs a statement in the foreground and returns its status.
+func (r *Runner) stmtSync(st *syntax.Stmt) int {
+	if st.Negated {
+		r.noErrexit++
+	}
+	var status int
+	if len(st.Redirs) > 0 && !isPipe(st.Cmd) {
+		if isBareExec(st.Cmd) {
+			// exec with only redirections changes the shell's own fds.
+			status = r.redirect(&r.fds, st.Redirs, true)
+		} else {
+			saved := r.fds
+			r.fds = saved.clone()
+			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
+				status = r.cmd(st.Cmd)
+			}
+			r.fds.release()
+			r.fds = saved
+		}
+	} else {
+		status = r.cmd(st.Cmd)
+	}
+	if st.Negated {
+		r.noErrexit--
+		if status == 0 {
+			status = 1
+		} else {
+			status = 0
+		}
+	}
+	return status
+}
+
+func isPipe(c syntax.Command) bool {
+	b, ok := c.(*syntax.BinaryCmd)
+	return ok && (b.Op == syntax.Pipe || b.Op == syntax.PipeAll)
+}
+
+func isBareExec(c syntax.Command) bool {
+	ce, ok := c.(*syntax.CallExpr)
+	return ok && len(ce.Args) == 1 && ce.Args[0].Lit() == "exec"
+}
+
+// cmd runs one command and returns its status.
+func (r *Runner) cmd(c syntax.Command) int {
+	switch c := c.(type) {
+	case nil:
+		return r.lastStatus
+	case *syntax.CallExpr:
+		return r.call(c)
+	case *syntax.BinaryCmd:
+		switch c.Op {
+		case syntax.AndStmt, syntax.OrStmt:
+			r.noErrexit++
+			r.stmt(c.X)
+			r.noErrexit--
+			if r.stop() {
+				return r.lastStatus
+			}
+			if (r.lastStatus == 0) == (c.Op == syntax.AndStmt) {
+				r.stmt(c.Y)
+			}
+			return r.lastStatus
+		case syntax.Pipe, syntax.PipeAll:
+			return r.pipeline(c, false)
+		}
+	case *syntax.Block:
+		r.stmts(c.Stmts)
+		return r.lastStatus
+	case *syntax.Subshell:
+		sub := r.subshellCopy()
+		sub.stmts(c.Stmts)
+		status := sub.finishSubshell()
+		return status
+	case *syntax.IfClause:
+		return r.ifClause(c)
+	case *syntax.WhileClause:
+		return r.whileClause(c)
+	case *syntax.ForClause:
+		return r.forClause(c)
+	case *syntax.CaseClause:
+		return r.caseClause(c)
+	case *syntax.FuncDecl:
+		r.setFunc(c.Name.Value, c.Body)
+		return 0
+	case *syntax.ArithmCmd:
+		n, err := r.arith(c.X)
+		if err != nil {
+			return r.expandError(err)
+		}
+		if n == 0 {
+			return 1
+		}
+		return 0
+	case *syntax.TestClause:
+		ok, err := r.testExpr(c.X)
+		if err != nil {
+			return r.expandError(err)
+		}
+		if ok {
+			return 0
+		}
+		return 1
+	case *syntax.DeclClause:
+		return r.declClause(c)
+	case *syntax.LetClause:
+		status := 0
+		for _, x := range c.Exprs {
+			n, err := r.arith(x)
+			if err != nil {
+				return r.expandError(err)
+			}
+			if n == 0 {
+				status = 1
+			} else {
+				status = 0
+			}
+		}
+		return status
+	case *syntax.TimeClause:
+		return r.timeClause(c)
+	case *syntax.CoprocClause:
+		return r.coproc(c)
+	case *syntax.TestDecl:
+		r.errf("@test is not supported")
+		return 2
+	}
+	r.errf("unsupported command %T", c)
+	return 2
+}
+
+// finishSubshell ends a subshell copy: runs its EXIT trap, releases its
+// fds and returns its status.
+func (sub *Runner) finishSubshell() int {
+	status := sub.Exit()
+	if sub.sigpipe {
+		status = 128 + 13
+	}
+	sub.waitProcSubsts()
+	sub.fds.release()
+	return status
+}
+
+func (r *Runner) setFunc(name string, body *syntax.Stmt) {
+	if r.funcsShared {
+		m := make(map[string]*syntax.Stmt, len(r.funcs)+1)
+		for k, v := range r.funcs {
+			m[k] = v
+		}
+		r.funcs = m
+		r.funcsShared = false
+	}
+	r.funcs[name] = body
+}
+
+func (r *Runner) unsetFunc(name string) {
+	if _, ok := r.funcs[name]; !ok {
+		return
+	}
+	r.setFunc(name, nil)
+	delete(r.funcs, name)
+}
+
+func (r *Runner) cond(list []*syntax.Stmt) bool {
+	r.noErrexit++
+	r.stmts(list)
+	r.noErrexit--
+	return r.lastStatus == 0
+}
+
+func (r *Runner) ifClause(c *syntax.IfClause) int {
+	for ; c != nil; c = c.Else {
+		if c.ThenPos.IsValid() == false && c.Cond == nil {
+			// else branch
+			r.stmts(c.Then)
+			return r.lastStatus
+		}
+		if r.cond(c.Cond) {
+			if r.stop() {
+				return r.lastStatus
+			}
+			r.stmts(c.Then)
+			return r.lastStatus
+		}
+		if r.stop() {
+			return r.lastStatus
+		}
+	}
+	return 0
+}
+
+// loopBody runs one iteration's body and reports whether the loop goes on.
+func (r *Runner) loopBody(body []*syntax.Stmt) bool {
+	r.stmts(body)
+	if r.breakN > 0 {
+		r.breakN--
+		return false
+	}
+	if r.contN > 0 {
+		r.contN--
+		return r.contN == 0 // continue n>1 continues an outer loop
+	}
+	return !r.stop()
+}
+
+func (r *Runner) whileClause(c *syntax.WhileClause) int {
+	r.loopDepth++
+	defer func() { r.loopDepth-- }()
+	status := 0
+	for !r.stop() {
+		ok := r.cond(c.Cond)
+		if r.stop() {
+			break
+		}
+		if ok == c.Until {
+			break
+		}
+		if !r.loopBody(c.Do) {
+			status = r.lastStatus
+			break
+		}
+		status = r.lastStatus
+	}
+	return status
+}
+
+func (r *Runner) forClause(c *syntax.ForClause) int {
+	r.loopDepth++
+	defer func() { r.loopDepth-- }()
+	status := 0
+	switch l := c.Loop.(type) {
+	case *syntax.WordIter:
+		var items []string
+		if l.InPos.IsValid() {
+			var err error
+			items, err = r.fields(l.Items...)
+			if err != nil {
+				return r.expandError(err)
+			}
+		} else {
+			items = r.params
+		}
+		for _, it := range items {
+			if r.stop() {
+				break
+			}
+			if err := r.setVarString(l.Name.Value, it); err != nil {
+				r.errf("%v", err)
+				return 1
+			}
+			if c.Select {
+				r.errf("select: not supported")
+				return 2
+			}
+			if !r.loopBody(c.Do) {
+				status = r.lastStatus
+				break
+			}
+			status = r.lastStatus
+		}
+	case *syntax.CStyleLoop:
+		if l.Init != nil {
+			if _, err := r.arith(l.Init); err != nil {
+				return r.expandError(err)
+			}
+		}
+		for !r.stop() {
+			if l.Cond != nil {
+				n, err := r.arith(l.Cond)
+				if err != nil {
+					return r.expandError(err)
+				}
+				if n == 0 {
+					break
+				}
+			}
+			if !r.loopBody(c.Do) {
+				status = r.lastStatus
+				break
+			}
+			status = r.lastStatus
+			if l.Post != nil {
+				if _, err := r.arith(l.Post); err != nil {
+					return r.expandError(err)
+				}
+			}
+		}
+	}
+	return status
+}
+
+func (r *Runner) caseClause(c *syntax.CaseClause) int {
+	word, err := r.literal(c.Word)
+	if err != nil {
+		return r.expandError(err)
+	}
+	status := 0
+	for i := 0; i < len(c.Items); i++ {
+		ci := c.Items[i]
+		matched := false
+		for _, pw := range ci.Patterns {
+			pat, err := r.pattern(pw)
+			if err != nil {
+				return r.expandError(err)
+			}
+			if r.match(pat, word) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			continue
+		}
+		for {
+			r.stmts(ci.Stmts)
+			status = r.lastStatus
+			if r.stop() {
+				return status
+			}
+			switch ci.Op {
+			case syntax.Fallthrough: // ;&
+				i++
+				if i >= len(c.Items) {
+					return status
+				}
+				ci = c.Items[i]
+				continue
+			case syntax.Resume: // ;;&
+				goto next
+			}
+			return status
+		}
+	next:
+	}
+	return status
+}
+
+// match reports whether s matches the shell pattern pat.
+func (r *Runner) match(pat, s string) bool {
+	mode := pattern.EntireString
+	if r.opts.ExtGlob {
+		mode |= pattern.ExtendedOperators
+	}
+	if pat == s {
+		return true
+	}
+	if !pattern.HasMeta(pat, mode) {
+		return pattern.QuoteMeta(pat, mode) == pattern.QuoteMeta(s, mode) || unescapeLit(pat) == s
+	}
+	rx, err := pattern.Regexp(pat, mode)
+	if err != nil {
+		return false
+	}
+	re, err := compileCached(rx)
+	if err != nil {
+		return false
+	}
+	return re.MatchString(s)
+}
+
+func unescapeLit(p string) string {
+	if !strings.Contains(p, `\`) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' && i+1 < len(p) {
+			i++
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func (r *Runner) timeClause(c *syntax.TimeClause) int {
+	start := nowFunc()
+	u0, s0 := cpuTimes()
+	status := 0
+	if c.Stmt != nil {
+		status = r.stmtSync(c.Stmt)
+	}
+	u1, s1 := cpuTimes()
+	real := nowFunc().Sub(start)
+	w := r.fds.writer(2)
+	if c.PosixFormat {
+		fmt.Fprintf(w, "real %.2f\nuser %.2f\nsys %.2f\n", real.Seconds(), (u1 - u0).Seconds(), (s1 - s0).Seconds())
+	} else {
+		fmt.Fprintf(w, "\nreal\t%s\nuser\t%s\nsys\t%s\n", fmtDur(real), fmtDur(u1-u0), fmtDur(s1-s0))
+	}
+	return status
+}
+
+// readLines wraps f for line-by-line reading without consuming past a
+// newline: one byte at a time, as sh reads a script from a pipe.
+type byteReader struct{ f *os.File }
+
+func (b byteReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return b.f.Read(p[:1])
+}
+
+// NewScriptReader returns a reader for a script on f that never reads past
+// the newline ending the current line, so the script's commands see the
+// rest of f.
+func NewScriptReader(f *os.File) io.Reader {
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		return &seekingReader{f: f}
+	}
+	return byteReader{f}
+}
+
+// seekingReader reads a regular file a line at a time, seeking back over
+// whatever it read past the line, so commands run by the script share the
+// file offset with the shell as they do in sh.
+type seekingReader struct {
+	f   *os.File
+	buf [4096]byte
+}
+
+func (s *seekingReader) Read(p []byte) (int, error) {
+	n, err := s.f.Read(s.buf[:])
+	if n == 0 {
+		return 0, err
+	}
+	i := bytes.IndexByte(s.buf[:n], '\n')
+	if i < 0 {
+		i = n - 1
+	}
+	m := copy(p, s.buf[:i+1])
+	if back := n - m; back > 0 {
+		s.f.Seek(int64(-back), io.SeekCurrent)
+	}
+	return m, nil
+}
+
+var _ = bufio.NewReader
+var _ = expand.Variable{}
+
+// SetParams sets $0 and the positional parameters.
+func (r *Runner) SetParams(arg0 string, params []string) {
+	r.arg0 = arg0
+	r.params = params
+	r.script = arg0
+}
+
+// RunCommand runs the program given to gosh -c.
+func (r *Runner) RunCommand(src string) int {
+	return r.RunSource([]byte(src), "-c")
+}
+
+// RunInteractive runs statements parsed from an interactive line.
+func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
+	for _, st := range stmts {
+		if r.exiting {
+			return
+		}
+		r.stmt(st)
+	}
+}
+
+// Interactive marks the runner as an interactive shell.
+func (r *Runner) SetInteractive(on bool) { r.opts.Interactive = on }
+
+// Options returns the runner's options.
+func (r *Runner) Options() *Options { return &r.opts }
+
+// Var returns a variable's string value.
+func (r *Runner) Var(name string) string { return runnerEnv{r}.Get(name).String() }
+
+// Status returns $?.
+func (r *Runner) Status() int { return r.lastStatus }
+
+// SetStatus sets $?.
+func (r *Runner) SetStatus(n int) { r.lastStatus = n }

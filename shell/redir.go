@@ -1,0 +1,252 @@
+package shell
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"syscall"
+
+	"gosh/exec"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// redirect applies redirections in source order to the fd table t. The
+// files it opens are owned by t. It returns 0, or 1 after printing why a
+// redirection failed.
+func (r *Runner) redirect(t *fdTable, rds []*syntax.Redirect, persistent bool) int {
+	for _, rd := range rds {
+		if status := r.redirectOne(t, rd); status != 0 {
+			if persistent && !r.opts.Interactive {
+				// A failed `exec` redirection is fatal in sh.
+				r.exit(status)
+			}
+			return status
+		}
+	}
+	return 0
+}
+
+func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
+	fd := -1
+	varName := ""
+	if rd.N != nil {
+		if n, err := strconv.Atoi(rd.N.Value); err == nil {
+			fd = n
+		} else {
+			varName = rd.N.Value // {var}>file: the shell picks the fd
+		}
+	}
+	defFd := func(d int) int {
+		if fd < 0 && varName == "" {
+			return d
+		}
+		return fd
+	}
+	// place stores f at the target fd, or at a fresh fd >= 10 for {var}.
+	place := func(target int, ref *fdRef) {
+		if varName != "" {
+			target = 10
+			for t.get(target) != nil {
+				target++
+			}
+			r.setVarString(varName, strconv.Itoa(target))
+		}
+		t.set(target, ref)
+	}
+
+	switch rd.Op {
+	case syntax.Hdoc, syntax.DashHdoc:
+		body, err := r.document(rd.Hdoc)
+		if err != nil {
+			return r.expandError(err)
+		}
+		f, err := r.stringFile(body)
+		if err != nil {
+			r.errf("here-document: %v", unwrapSyscall(err))
+			return 1
+		}
+		place(defFd(0), newFdRef(f))
+		return 0
+	}
+
+	word, err := r.literal(rd.Word)
+	if err != nil {
+		return r.expandError(err)
+	}
+	switch rd.Op {
+	case syntax.WordHdoc:
+		f, err := r.stringFile(word + "\n")
+		if err != nil {
+			r.errf("here-string: %v", unwrapSyscall(err))
+			return 1
+		}
+		place(defFd(0), newFdRef(f))
+		return 0
+	case syntax.DplIn, syntax.DplOut:
+		dst := defFd(0)
+		if rd.Op == syntax.DplOut {
+			dst = defFd(1)
+		}
+		if word == "-" {
+			if varName != "" {
+				v := r.vars.get(varName)
+				if n, err := strconv.Atoi(v.Str); err == nil {
+					t.set(n, nil)
+				}
+				return 0
+			}
+			t.set(dst, nil)
+			return 0
+		}
+		move := false
+		if len(word) > 1 && word[len(word)-1] == '-' {
+			word, move = word[:len(word)-1], true // n>&m- moves m to n
+		}
+		src, err := strconv.Atoi(word)
+		if err != nil {
+			if rd.Op == syntax.DplOut && fd < 0 && varName == "" {
+				// >&file is &>file in bash.
+				return r.openTo(t, word, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC, true, 1, 2)
+			}
+			r.errf("%s: ambiguous redirect", word)
+			return 1
+		}
+		ref := (*t)
+		if src >= len(ref) || ref[src] == nil {
+			r.errf("%d: Bad file descriptor", src)
+			return 1
+		}
+		if src == dst && varName == "" {
+			return 0
+		}
+		place(dst, ref[src].ref())
+		if move {
+			t.set(src, nil)
+		}
+		return 0
+	}
+
+	var flags int
+	noclobber := false
+	fds := []int{}
+	switch rd.Op {
+	case syntax.RdrIn:
+		flags = syscall.O_RDONLY
+		fds = append(fds, defFd(0))
+	case syntax.RdrOut:
+		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_TRUNC
+		noclobber = r.opts.Noclobber
+		fds = append(fds, defFd(1))
+	case syntax.ClbOut:
+		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_TRUNC
+		fds = append(fds, defFd(1))
+	case syntax.AppOut:
+		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_APPEND
+		fds = append(fds, defFd(1))
+	case syntax.RdrInOut:
+		flags = syscall.O_RDWR | syscall.O_CREAT
+		fds = append(fds, defFd(0))
+	case syntax.RdrAll:
+		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_TRUNC
+		noclobber = r.opts.Noclobber
+		fds = append(fds, 1, 2)
+	case syntax.AppAll:
+		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_APPEND
+		fds = append(fds, 1, 2)
+	default:
+		r.errf("unsupported redirection %s", rd.Op)
+		return 2
+	}
+	if varName != "" {
+		f, status := r.openFile(word, flags, noclobber)
+		if f == nil {
+			return status
+		}
+		place(0, newFdRef(f))
+		return 0
+	}
+	return r.openTo(t, word, flags, noclobber, fds...)
+}
+
+// openTo opens name and places it at each of fds.
+func (r *Runner) openTo(t *fdTable, name string, flags int, noclobber bool, fds ...int) int {
+	f, status := r.openFile(name, flags, noclobber)
+	if f == nil {
+		return status
+	}
+	ref := newFdRef(f)
+	for i, fd := range fds {
+		if i > 0 {
+			ref.ref()
+		}
+		t.set(fd, ref)
+	}
+	return 0
+}
+
+// openFile opens a redirection target. With noclobber, an existing
+// regular file is refused.
+func (r *Runner) openFile(name string, flags int, noclobber bool) (*os.File, int) {
+	if name == "" {
+		r.errf(": No such file or directory")
+		return nil, 1
+	}
+	path := r.path(name)
+	if noclobber {
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+			r.errf("%s: cannot overwrite existing file", name)
+			return nil, 1
+		}
+		if flags&syscall.O_TRUNC != 0 {
+			flags |= syscall.O_EXCL
+			if _, err := os.Stat(path); err == nil {
+				flags &^= syscall.O_EXCL // not a regular file: /dev/null etc.
+			}
+		}
+	}
+	f, err := r.sh.hooks.open(r, path, flags)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if errors.Is(err, errInterrupted) {
+			return nil, 130
+		}
+		if errors.Is(err, syscall.EEXIST) {
+			r.errf("%s: cannot overwrite existing file", name)
+			return nil, 1
+		}
+		r.errf("%s: %v", name, unwrapSyscall(err))
+		return nil, 1
+	}
+	return f, 0
+}
+
+var errInterrupted = errors.New("interrupted")
+
+// stringFile returns a file whose contents are s: a pipe filled now when s
+// fits in the pipe, else fed by a goroutine so large bodies cannot
+// deadlock the shell.
+func (r *Runner) stringFile(s string) (*os.File, error) {
+	pr, pw, err := exec.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	if len(s) <= 4096 {
+		_, err := io.WriteString(pw, s)
+		pw.Close()
+		if err != nil {
+			pr.Close()
+			return nil, err
+		}
+		return pr, nil
+	}
+	go func() {
+		io.WriteString(pw, s)
+		pw.Close()
+	}()
+	return pr, nil
+}

@@ -1,0 +1,274 @@
+package shell
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// setVar stores v under name, enforcing readonly and allexport.
+func (r *Runner) setVar(name string, v expand.Variable) error {
+	old := r.vars.get(name)
+	if old.ReadOnly && v.Kind != expand.KeepValue {
+		return fmt.Errorf("%s: readonly variable", name)
+	}
+	if v.Kind == expand.KeepValue {
+		nv := old
+		nv.Exported = nv.Exported || v.Exported
+		nv.ReadOnly = nv.ReadOnly || v.ReadOnly
+		r.vars.set(name, nv)
+		return nil
+	}
+	if !v.IsSet() && v.Kind == expand.Unknown {
+		r.vars.unset(name)
+		return nil
+	}
+	v.Exported = v.Exported || old.Exported || r.opts.Allexport
+	v.ReadOnly = v.ReadOnly || old.ReadOnly
+	v.Local = old.Local
+	if r.integers != nil && r.integers[name] && v.Kind == expand.String {
+		n, err := r.arithString(v.Str)
+		if err != nil {
+			return err
+		}
+		v.Str = strconv.Itoa(n)
+	}
+	if name == "SECONDS" {
+		r.sh.secondsBase = time.Now()
+	}
+	r.vars.set(name, v)
+	return nil
+}
+
+// setVarString sets a string value, keeping the variable's attributes.
+// With add, an integer variable adds val instead of replacing.
+func (r *Runner) setVarString(name, val string, add ...bool) error {
+	old := r.vars.get(name)
+	if len(add) > 0 && add[0] && r.isInteger(name) {
+		n, err := r.arithString(val)
+		if err != nil {
+			return err
+		}
+		m, _ := strconv.Atoi(old.Str)
+		val = strconv.Itoa(m + n)
+	}
+	if old.Kind == expand.Indexed || old.Kind == expand.Associative {
+		return r.assignIndex(name, nil, val, false)
+	}
+	return r.setVar(name, expand.Variable{Set: true, Kind: expand.String, Str: val})
+}
+
+func (r *Runner) isInteger(name string) bool { return r.integers != nil && r.integers[name] }
+
+// arithString evaluates s as an arithmetic expression.
+func (r *Runner) arithString(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, nil
+	}
+	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	x, err := p.Arithmetic(strings.NewReader(s))
+	if err != nil {
+		return 0, fmt.Errorf("%s: syntax error in expression", s)
+	}
+	return r.arith(x)
+}
+
+// indexKey evaluates an array subscript: arithmetic for indexed arrays,
+// a word for associative ones.
+func (r *Runner) indexKey(v expand.Variable, idx syntax.ArithmExpr) (string, int, error) {
+	if v.Kind == expand.Associative {
+		if w, ok := idx.(*syntax.Word); ok {
+			s, err := r.literal(w)
+			return s, 0, err
+		}
+		return "", 0, fmt.Errorf("invalid associative array key")
+	}
+	n, err := r.arith(idx)
+	return "", n, err
+}
+
+// assignIndex sets name[idx]=val (idx nil means element 0, or the key "0"
+// of an associative array). With appendVal, val is appended.
+func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, appendVal bool) error {
+	old := r.vars.get(name)
+	if old.ReadOnly {
+		return fmt.Errorf("%s: readonly variable", name)
+	}
+	v := old
+	if v.Kind == expand.Associative {
+		key := "0"
+		if idx != nil {
+			var err error
+			key, _, err = r.indexKey(v, idx)
+			if err != nil {
+				return err
+			}
+		}
+		m := make(map[string]string, len(v.Map)+1)
+		for k, x := range v.Map {
+			m[k] = x
+		}
+		if appendVal {
+			val = m[key] + val
+		}
+		m[key] = val
+		v.Map, v.Set = m, true
+		return r.setVar(name, v)
+	}
+	n := 0
+	if idx != nil {
+		var err error
+		_, n, err = r.indexKey(v, idx)
+		if err != nil {
+			return err
+		}
+	}
+	list, indexes := arrayOf(v)
+	if n < 0 {
+		max := -1
+		if len(indexes) > 0 {
+			max = indexes[len(indexes)-1]
+		}
+		n += max + 1
+		if n < 0 {
+			return fmt.Errorf("%s: bad array subscript", name)
+		}
+	}
+	pos := sort.SearchInts(indexes, n)
+	if pos < len(indexes) && indexes[pos] == n {
+		list = append([]string(nil), list...)
+		if appendVal {
+			val = list[pos] + val
+		}
+		list[pos] = val
+	} else {
+		list = append(append(append([]string(nil), list[:pos]...), val), list[pos:]...)
+		indexes = append(append(append([]int(nil), indexes[:pos]...), n), indexes[pos:]...)
+	}
+	v.Kind, v.Set = expand.Indexed, true
+	v.List, v.Indexes = list, denseOrNil(indexes)
+	return r.setVar(name, v)
+}
+
+// arrayOf returns the elements and indexes of v as an indexed array.
+func arrayOf(v expand.Variable) ([]string, []int) {
+	switch v.Kind {
+	case expand.Indexed:
+		if v.Indexes != nil {
+			return v.List, v.Indexes
+		}
+		idx := make([]int, len(v.List))
+		for i := range idx {
+			idx[i] = i
+		}
+		return v.List, idx
+	case expand.String:
+		if v.IsSet() {
+			return []string{v.Str}, []int{0}
+		}
+	}
+	return nil, nil
+}
+
+func denseOrNil(idx []int) []int {
+	for i, n := range idx {
+		if i != n {
+			return idx
+		}
+	}
+	return nil
+}
+
+// assignArray performs name=(...) and name+=(...).
+func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
+	name := as.Name.Value
+	old := r.vars.get(name)
+	if old.ReadOnly {
+		return fmt.Errorf("%s: readonly variable", name)
+	}
+	assoc := old.Kind == expand.Associative || r.declAssoc
+	if assoc {
+		m := map[string]string{}
+		if as.Append {
+			for k, x := range old.Map {
+				m[k] = x
+			}
+		}
+		for _, el := range as.Array.Elems {
+			if el.Index == nil {
+				return fmt.Errorf("%s: must use subscript when assigning associative array", name)
+			}
+			k, _, err := r.indexKey(expand.Variable{Kind: expand.Associative}, el.Index)
+			if err != nil {
+				return err
+			}
+			val, err := r.literal(el.Value)
+			if err != nil {
+				return err
+			}
+			m[k] = val
+		}
+		nv := old
+		nv.Kind, nv.Set, nv.Map = expand.Associative, true, m
+		return r.setVar(name, nv)
+	}
+	var list []string
+	var indexes []int
+	next := 0
+	if as.Append {
+		list, indexes = arrayOf(old)
+		list = append([]string(nil), list...)
+		indexes = append([]int(nil), indexes...)
+		if len(indexes) > 0 {
+			next = indexes[len(indexes)-1] + 1
+		}
+	}
+	put := func(i int, val string) {
+		pos := sort.SearchInts(indexes, i)
+		if pos < len(indexes) && indexes[pos] == i {
+			list[pos] = val
+			return
+		}
+		list = append(list[:pos], append([]string{val}, list[pos:]...)...)
+		indexes = append(indexes[:pos], append([]int{i}, indexes[pos:]...)...)
+	}
+	for _, el := range as.Array.Elems {
+		if el.Index != nil {
+			n, err := r.arith(el.Index)
+			if err != nil {
+				return err
+			}
+			val, err := r.literal(el.Value)
+			if err != nil {
+				return err
+			}
+			put(n, val)
+			next = n + 1
+			continue
+		}
+		fs, err := r.fields(el.Value)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			put(next, f)
+			next++
+		}
+	}
+	nv := old
+	nv.Kind, nv.Set, nv.List, nv.Indexes, nv.Map = expand.Indexed, true, list, denseOrNil(indexes), nil
+	nv.Str = ""
+	if prefix {
+		nv.Exported = false
+	}
+	return r.setVar(name, nv)
+}

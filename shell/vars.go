@@ -1,0 +1,269 @@
+package shell
+
+import (
+	"maps"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"mvdan.cc/sh/v3/expand"
+)
+
+// varTable holds the shell's variables: one global scope and a stack of
+// function scopes made by `local`. Lookup is dynamic, as in bash: the
+// innermost scope that has the name wins.
+type varTable struct {
+	global map[string]expand.Variable
+	frames []map[string]expand.Variable
+	// envCache is the exported environment, rebuilt when envDirty.
+	envCache []string
+	envDirty bool
+}
+
+func newVarTable() *varTable {
+	return &varTable{global: make(map[string]expand.Variable, 64), envDirty: true}
+}
+
+// clone copies the table for a subshell. Values are copied on write, so the
+// maps are copied but slices inside Variables are shared until changed.
+func (t *varTable) clone() *varTable {
+	c := &varTable{global: maps.Clone(t.global), envCache: t.envCache, envDirty: t.envDirty}
+	if len(t.frames) > 0 {
+		c.frames = make([]map[string]expand.Variable, len(t.frames))
+		for i, f := range t.frames {
+			c.frames[i] = maps.Clone(f)
+		}
+	}
+	return c
+}
+
+func (t *varTable) lookup(name string) (expand.Variable, map[string]expand.Variable) {
+	for i := len(t.frames) - 1; i >= 0; i-- {
+		if v, ok := t.frames[i][name]; ok {
+			return v, t.frames[i]
+		}
+	}
+	v, ok := t.global[name]
+	if ok {
+		return v, t.global
+	}
+	return v, nil
+}
+
+func (t *varTable) get(name string) expand.Variable {
+	v, _ := t.lookup(name)
+	return v
+}
+
+// set stores v under name in the scope that holds name already, or in the
+// global scope.
+func (t *varTable) set(name string, v expand.Variable) {
+	old, scope := t.lookup(name)
+	if scope == nil {
+		scope = t.global
+	}
+	if v.Exported || old.Exported {
+		t.envDirty = true
+	}
+	scope[name] = v
+}
+
+// setLocal declares name in the innermost function scope.
+func (t *varTable) setLocal(name string, v expand.Variable) {
+	if len(t.frames) == 0 {
+		t.set(name, v)
+		return
+	}
+	old, _ := t.lookup(name)
+	if old.Exported || v.Exported {
+		t.envDirty = true
+	}
+	v.Local = true
+	t.frames[len(t.frames)-1][name] = v
+}
+
+func (t *varTable) unset(name string) {
+	old, scope := t.lookup(name)
+	if scope == nil {
+		return
+	}
+	if old.Exported {
+		t.envDirty = true
+	}
+	if old.Local && len(t.frames) > 0 {
+		// bash: unsetting a local leaves it unset in that scope.
+		scope[name] = expand.Variable{Local: true}
+		return
+	}
+	delete(scope, name)
+}
+
+func (t *varTable) pushFrame() { t.frames = append(t.frames, nil) }
+
+func (t *varTable) popFrame() {
+	f := t.frames[len(t.frames)-1]
+	for _, v := range f {
+		if v.Exported {
+			t.envDirty = true
+			break
+		}
+	}
+	t.frames = t.frames[:len(t.frames)-1]
+}
+
+// ensureFrame makes the innermost frame writable.
+func (t *varTable) ensureFrame() {
+	if n := len(t.frames); n > 0 && t.frames[n-1] == nil {
+		t.frames[n-1] = make(map[string]expand.Variable)
+	}
+}
+
+// each calls fn for every visible variable, innermost scope first.
+func (t *varTable) each(fn func(string, expand.Variable) bool) {
+	seen := make(map[string]bool)
+	for i := len(t.frames) - 1; i >= 0; i-- {
+		for n, v := range t.frames[i] {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if !fn(n, v) {
+				return
+			}
+		}
+	}
+	for n, v := range t.global {
+		if seen[n] {
+			continue
+		}
+		if !fn(n, v) {
+			return
+		}
+	}
+}
+
+// names returns the visible variable names, sorted.
+func (t *varTable) names() []string {
+	var ns []string
+	t.each(func(n string, _ expand.Variable) bool { ns = append(ns, n); return true })
+	sort.Strings(ns)
+	return ns
+}
+
+// environ returns the exported variables as NAME=value strings.
+func (t *varTable) environ() []string {
+	if !t.envDirty {
+		return t.envCache
+	}
+	var env []string
+	t.each(func(n string, v expand.Variable) bool {
+		if v.Exported && v.IsSet() && v.Kind != expand.Indexed && v.Kind != expand.Associative {
+			env = append(env, n+"="+v.Str)
+		}
+		return true
+	})
+	sort.Strings(env)
+	t.envCache = env
+	t.envDirty = false
+	return env
+}
+
+// str makes a plain set string variable.
+func str(s string) expand.Variable {
+	return expand.Variable{Set: true, Kind: expand.String, Str: s}
+}
+
+// runnerEnv adapts a Runner to expand.WriteEnviron, adding the special
+// parameters that live in the runner rather than in the table.
+type runnerEnv struct{ r *Runner }
+
+func (e runnerEnv) Get(name string) expand.Variable {
+	r := e.r
+	if len(name) > 0 && !isNameStart(name[0]) {
+		switch name {
+		case "?":
+			return str(strconv.Itoa(r.lastStatus))
+		case "$":
+			return str(strconv.Itoa(r.sh.pid))
+		case "!":
+			if r.lastBg == 0 {
+				return expand.Variable{}
+			}
+			return str(strconv.Itoa(r.lastBg))
+		case "#":
+			return str(strconv.Itoa(len(r.params)))
+		case "@", "*":
+			return expand.Variable{Set: true, Kind: expand.Indexed, List: r.params}
+		case "-":
+			return str(r.opts.flags())
+		case "0":
+			return str(r.arg0)
+		}
+		if n, err := strconv.Atoi(name); err == nil && n > 0 {
+			if n <= len(r.params) {
+				return str(r.params[n-1])
+			}
+			return expand.Variable{}
+		}
+		if strings.HasPrefix(name, "HOME ") {
+			return expand.Variable{}
+		}
+		return expand.Variable{}
+	}
+	switch name {
+	case "PPID":
+		return str(strconv.Itoa(r.sh.ppid))
+	case "RANDOM":
+		return str(strconv.Itoa(r.sh.random()))
+	case "SECONDS":
+		if v := r.vars.get(name); v.IsSet() {
+			// Assigned by the user: seconds since then, plus the value.
+			base, _ := strconv.Atoi(v.Str)
+			return str(strconv.Itoa(base + int(time.Since(r.sh.secondsBase).Seconds())))
+		}
+		return str(strconv.Itoa(int(time.Since(r.sh.start).Seconds())))
+	case "LINENO":
+		return str(strconv.Itoa(int(r.line)))
+	case "PIPESTATUS":
+		if r.pipeStatus != nil {
+			l := make([]string, len(r.pipeStatus))
+			for i, n := range r.pipeStatus {
+				l[i] = strconv.Itoa(n)
+			}
+			return expand.Variable{Set: true, Kind: expand.Indexed, List: l}
+		}
+	case "FUNCNAME":
+		if len(r.funcNames) > 0 {
+			return expand.Variable{Set: true, Kind: expand.Indexed, List: r.funcNames}
+		}
+	case "BASHPID":
+		return str(strconv.Itoa(os.Getpid()))
+	}
+	return r.vars.get(name)
+}
+
+func (e runnerEnv) Each(fn func(string, expand.Variable) bool) { e.r.vars.each(fn) }
+
+func (e runnerEnv) Set(name string, v expand.Variable) error {
+	return e.r.setVar(name, v)
+}
+
+func isNameStart(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// validName reports whether s is a shell variable name.
+func validName(s string) bool {
+	if s == "" || !isNameStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isNameStart(c) && !(c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
