@@ -3,6 +3,7 @@ package exec
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -19,9 +20,16 @@ type Job struct {
 	// Leader is the group leader held unreaped while the pipeline starts.
 	Leader *Process
 
+	// Rest, if set, waits for the parts of the job that run inside the
+	// shell (pipeline stages on goroutines); the shell calls it once the
+	// processes are done.
+	Rest func()
+
 	// Reported is set by the shell once a Done/Stopped notice is printed.
 	Reported State
 	Notified bool
+	// NoHangup (disown -h) keeps the job out of the shell's hangup.
+	NoHangup atomic.Bool
 }
 
 // NewJob makes a job of started processes.
@@ -99,6 +107,37 @@ func (j *Job) Signal(sig syscall.Signal) error {
 		}
 	}
 	return first
+}
+
+// Continue sends SIGCONT to the job and counts its stopped processes as
+// running from now on, so that the shell, which reports the change at
+// once, does not see a stale Stopped before the reaper hears of it.
+func (j *Job) Continue() error {
+	// Under the reaper's lock, so a stop that follows the continue is
+	// recorded after it.
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	var err error
+	if j.Pgid > 0 {
+		err = syscall.Kill(-j.Pgid, syscall.SIGCONT)
+	} else {
+		for _, p := range j.Procs {
+			if p.state != Exited {
+				if e := syscall.Kill(p.Pid, syscall.SIGCONT); e != nil && err == nil {
+					err = e
+				}
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range j.Procs {
+		if p.state == Stopped {
+			p.state = Running
+		}
+	}
+	return nil
 }
 
 // A Table numbers the shell's jobs and tracks the current (%+) and

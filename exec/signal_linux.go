@@ -24,7 +24,7 @@ func DieBySignal(sig syscall.Signal) {
 	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
 	// 2. Unblock it on this thread.
 	var set unix.Sigset_t
-	set.Val[(sig-1)/64] |= 1 << ((uint(sig) - 1) % 64)
+	sigaddset(&set, sig)
 	unix.PthreadSigmask(unix.SIG_UNBLOCK, &set, nil)
 	// 3. Send it to this thread.
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)

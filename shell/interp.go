@@ -657,6 +657,10 @@ func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 		}
 		r.stmt(st)
 	}
+	if r.sh.isInterrupted() {
+		// Ctrl-C stopped the line: $? is 130 as after death by SIGINT.
+		r.lastStatus = 130
+	}
 }
 
 // Interactive marks the runner as an interactive shell.

@@ -385,10 +385,14 @@ func builtinJobs(r *Runner, args []string) int {
 			mark = "-"
 		}
 		state := r.jobStateText(j)
+		text := j.Text
+		if st == exec.Running {
+			text += " &"
+		}
 		if long {
-			fmt.Fprintf(r.out(), "[%d]%s %d %-22s  %s\n", j.ID, mark, j.Procs[0].Pid, state, j.Text)
+			fmt.Fprintf(r.out(), "[%d]%s %d %-22s  %s\n", j.ID, mark, j.Procs[0].Pid, state, text)
 		} else {
-			fmt.Fprintf(r.out(), "[%d]%s  %-22s  %s\n", j.ID, mark, state, j.Text)
+			fmt.Fprintf(r.out(), "[%d]%s  %-22s  %s\n", j.ID, mark, state, text)
 		}
 		if st == exec.Exited {
 			j.Notified = true
@@ -486,16 +490,25 @@ func builtinFg(r *Runner, args []string) int {
 		return st
 	}
 	fmt.Fprintln(r.out(), j.Text)
-	if r.sh.term != nil && j.Pgid > 0 {
+	owner := r.monitorJobs() && j.Pgid > 0
+	if owner {
 		r.sh.term.Give(j.Pgid)
 	}
 	j.Reported = exec.Running
-	j.Signal(syscall.SIGCONT)
-	r.jobs.Remove(j)
-	r.waitJob(j)
-	if j.State() == exec.Stopped {
-		return 148
+	if err := j.Continue(); err != nil && owner {
+		r.sh.term.TakeBack()
 	}
+	if !owner {
+		// Without a terminal of our own (or the job's own group), fg
+		// only waits for it.
+		j.Wait(false)
+	} else if r.waitJob(j) {
+		return stopStatus(j)
+	}
+	if j.Rest != nil {
+		j.Rest()
+	}
+	r.jobs.Remove(j)
 	return r.jobStatus(j)
 }
 
@@ -509,44 +522,84 @@ func builtinBg(r *Runner, args []string) int {
 		return st
 	}
 	j.Reported = exec.Running
-	j.Signal(syscall.SIGCONT)
+	j.Continue()
 	fmt.Fprintf(r.out(), "[%d]+ %s &\n", j.ID, j.Text)
 	return 0
 }
 
+// HangUpJobs sends SIGHUP to every job, and SIGCONT after it to stopped
+// ones so they can act on it, except jobs marked by disown -h. The
+// interactive shell calls it when its terminal hangs up; it is safe to
+// call from any goroutine.
+func (r *Runner) HangUpJobs() {
+	for _, j := range r.sh.jobs.Jobs() {
+		if j.NoHangup.Load() || j.State() == exec.Exited {
+			continue
+		}
+		j.Signal(syscall.SIGHUP)
+		if j.State() == exec.Stopped {
+			j.Signal(syscall.SIGCONT)
+		}
+	}
+}
+
+// builtinDisown forgets jobs (or, with -h, keeps them but spares them
+// the hangup): -a all jobs, -r only running ones, else the named jobs or
+// the current one.
 func builtinDisown(r *Runner, args []string) int {
 	args = args[1:]
-	all := false
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+	all, keep, runningOnly := false, false, false
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
 		for _, c := range args[0][1:] {
 			switch c {
 			case 'a':
 				all = true
-			case 'h', 'r':
+			case 'h':
+				keep = true
+			case 'r':
+				runningOnly = true
 			default:
 				return r.usage("disown", "-%c: invalid option", c)
 			}
 		}
 		args = args[1:]
 	}
-	if all {
-		for _, j := range r.jobs.Jobs() {
-			r.jobs.Remove(j)
-		}
-		return 0
-	}
-	if len(args) == 0 {
-		args = []string{"%+"}
-	}
+	var js []*exec.Job
 	status := 0
-	for _, a := range args {
-		j, err := r.findJob(a)
+	switch {
+	case all || (runningOnly && len(args) == 0):
+		js = r.jobs.Jobs()
+	case len(args) == 0:
+		j, err := r.findJob("%+")
 		if err != nil {
-			r.errf("disown: %v", err)
-			status = 1
+			r.errf("disown: current: no such job")
+			return 1
+		}
+		js = []*exec.Job{j}
+	default:
+		for _, a := range args {
+			j, err := r.findJob(a)
+			if err != nil {
+				r.errf("disown: %v", err)
+				status = 1
+				continue
+			}
+			js = append(js, j)
+		}
+	}
+	for _, j := range js {
+		if runningOnly && j.State() != exec.Running {
 			continue
 		}
-		r.jobs.Remove(j)
+		if keep {
+			j.NoHangup.Store(true)
+		} else {
+			r.jobs.Remove(j)
+		}
 	}
 	return status
 }
@@ -695,7 +748,11 @@ func builtinKill(r *Runner, args []string) int {
 				status = 1
 				continue
 			}
-			if err := j.Signal(sig); err != nil && err != os.ErrProcessDone {
+			signal := j.Signal
+			if sig == syscall.SIGCONT {
+				signal = func(syscall.Signal) error { return j.Continue() }
+			}
+			if err := signal(sig); err != nil && err != os.ErrProcessDone {
 				r.errf("kill: %s: %v", a, unwrapSyscall(err))
 				status = 1
 			}

@@ -32,6 +32,9 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// jobs is the main runner's job table: a job stopped while an
+	// in-process subshell waited for it goes there.
+	jobs *exec.Table
 
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool
@@ -202,6 +205,7 @@ func New(opts ...Option) *Runner {
 		r.sh.exe, _ = os.Executable()
 	}
 	r.jobs = exec.NewTable()
+	r.sh.jobs = r.jobs
 	r.initVars()
 	return r
 }

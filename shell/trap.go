@@ -25,6 +25,16 @@ type sigState struct {
 	pending atomic.Uint64 // bit n: signal n arrived
 	mu      sync.Mutex
 	wakeCh  chan struct{} // closed and replaced when a signal arrives
+	// trapped, bit n: signal n has a trap (handler or ignore) in the main
+	// runner; read by signal handlers outside the interpreter.
+	trapped atomic.Uint64
+}
+
+// Trapped reports whether sig has a trap (a handler, or '' to ignore it)
+// set by the shell itself, not a subshell. It is safe to call from any
+// goroutine: the interactive shell's own signal handlers defer to traps.
+func (r *Runner) Trapped(sig syscall.Signal) bool {
+	return r.sh.sigs.trapped.Load()&(1<<uint(sig)) != 0
 }
 
 func (s *sigState) init() {
@@ -187,6 +197,11 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 		return
 	}
 	r.sh.sigs.init()
+	if reset {
+		r.sh.sigs.trapped.And(^(uint64(1) << uint(sig)))
+	} else {
+		r.sh.sigs.trapped.Or(1 << uint(sig))
+	}
 	switch {
 	case ignore:
 		signal.Ignore(sig)

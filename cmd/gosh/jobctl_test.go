@@ -1,0 +1,391 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+)
+
+// The job-control tests drive an interactive gosh through a
+// pseudo-terminal of their own, as a user would: type a line, wait for
+// the output, press Ctrl-C or Ctrl-Z. Every wait has a deadline and a
+// failure prints everything the terminal showed so far.
+
+// ptyDeadline bounds each wait; it guards against hangs and is not a
+// timing assertion.
+const ptyDeadline = 20 * time.Second
+
+// term is one pseudo-terminal with a session running on it.
+type term struct {
+	t    *testing.T
+	ptmx *os.File // master side: what the user types and sees
+	tty  *os.File // slave side, kept open so the terminal outlives children
+	cmd  *exec.Cmd
+
+	mu     sync.Mutex
+	out    []byte // everything read from the terminal
+	seen   int    // how much of out earlier expectations consumed
+	closed bool
+	more   chan struct{} // wakes waiters after each read
+}
+
+// startTerm runs argv as the session leader of a new pseudo-terminal with
+// env added to the test's environment.
+func startTerm(t *testing.T, argv []string, env ...string) *term {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 200}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.Env = append(os.Environ(), "TERM=xterm", "HOME="+t.TempDir(), "LC_ALL=C")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Dir = t.TempDir()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, ptmx: ptmx, tty: tty, cmd: cmd, more: make(chan struct{}, 1)}
+	go tm.read()
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Process.Kill()
+		cmd.Wait()
+		ptmx.Close()
+		tty.Close()
+	})
+	return tm
+}
+
+func (tm *term) read() {
+	buf := make([]byte, 4096)
+	for {
+		n, err := tm.ptmx.Read(buf)
+		tm.mu.Lock()
+		tm.out = append(tm.out, buf[:n]...)
+		if err != nil {
+			tm.closed = true
+		}
+		tm.mu.Unlock()
+		select {
+		case tm.more <- struct{}{}:
+		default:
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// expect waits for re to match the output after what earlier calls
+// consumed, consumes up to the end of the match and returns the match.
+func (tm *term) expect(re string) []string {
+	tm.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.After(ptyDeadline)
+	for {
+		tm.mu.Lock()
+		rest := tm.out[tm.seen:]
+		if loc := rx.FindSubmatchIndex(rest); loc != nil {
+			var m []string
+			for i := 0; i < len(loc); i += 2 {
+				if loc[i] >= 0 {
+					m = append(m, string(rest[loc[i]:loc[i+1]]))
+				} else {
+					m = append(m, "")
+				}
+			}
+			tm.seen += loc[1]
+			tm.mu.Unlock()
+			return m
+		}
+		closed := tm.closed
+		tm.mu.Unlock()
+		if closed {
+			tm.fatalf("terminal closed while waiting for %q", re)
+		}
+		select {
+		case <-tm.more:
+		case <-deadline:
+			tm.fatalf("no %q within %v", re, ptyDeadline)
+		}
+	}
+}
+
+func (tm *term) fatalf(format string, a ...any) {
+	tm.t.Helper()
+	tm.mu.Lock()
+	out := string(tm.out)
+	tm.mu.Unlock()
+	tm.t.Fatalf(format+"\nterminal output so far:\n%s", append(a, out)...)
+}
+
+// send types s.
+func (tm *term) send(s string) {
+	tm.t.Helper()
+	if _, err := tm.ptmx.Write([]byte(s)); err != nil {
+		tm.fatalf("write: %v", err)
+	}
+}
+
+// foreground returns the terminal's foreground process group.
+func (tm *term) foreground() int {
+	pgid, err := unix.IoctlGetInt(int(tm.ptmx.Fd()), unix.TIOCGPGRP)
+	if err != nil {
+		tm.fatalf("tcgetpgrp: %v", err)
+	}
+	return pgid
+}
+
+// waitForeground waits until the terminal's foreground group is led by
+// a process running prog (its /proc comm), and returns the group.
+func (tm *term) waitForeground(prog string) int {
+	tm.t.Helper()
+	deadline := time.Now().Add(ptyDeadline)
+	for time.Now().Before(deadline) {
+		pgid := tm.foreground()
+		if comm(pgid) == prog {
+			return pgid
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tm.fatalf("%s never became the foreground job (foreground group %d runs %q)", prog, tm.foreground(), comm(tm.foreground()))
+	return 0
+}
+
+// waitState waits until process pid's state (from /proc/PID/stat) is one
+// of states, e.g. "T" for stopped.
+func (tm *term) waitState(pid int, states string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(ptyDeadline)
+	for time.Now().Before(deadline) {
+		if strings.Contains(states, procState(pid)) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tm.fatalf("process %d never reached state %q (now %q)", pid, states, procState(pid))
+}
+
+func comm(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// procState returns the one-letter state of pid: "X" when it is gone (a
+// zombie, "Z", still exists).
+func procState(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "X"
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 || i+2 >= len(s) {
+		return "X"
+	}
+	return s[i+2 : i+3]
+}
+
+// The prompt marker: PS1 in the environment, expanded by gosh. It
+// contains \$ so it cannot match the echo of a typed line.
+const promptEnv = `PS1=<gosh-ready> `
+
+var promptRe = regexp.QuoteMeta("<gosh-ready> ")
+
+// startGosh starts an interactive gosh on a new terminal and waits for
+// its first prompt.
+func startGosh(t *testing.T) *term {
+	t.Helper()
+	gosh, err := exec.LookPath("gosh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := startTerm(t, []string{gosh, "-i", "--norc"}, promptEnv)
+	tm.expect(promptRe)
+	return tm
+}
+
+// run types line and waits for the next prompt; it returns the output
+// in between (the echoed line included).
+func (tm *term) run(line string) string {
+	tm.t.Helper()
+	tm.send(line + "\n")
+	return tm.expect(`(?s)(.*?)` + promptRe)[1]
+}
+
+// status asks the shell for $? and returns it.
+func (tm *term) status() int {
+	tm.t.Helper()
+	m := tm.expectAfter("echo \"st=$?\"\n", `st=(\d+)\r?\n`)
+	tm.expect(promptRe)
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// expectAfter types s and waits for re.
+func (tm *term) expectAfter(s, re string) []string {
+	tm.t.Helper()
+	tm.send(s)
+	return tm.expect(re)
+}
+
+func TestJobCtrlCForeground(t *testing.T) {
+	t.Parallel()
+	tm := startGosh(t)
+	shell := tm.cmd.Process.Pid
+
+	tm.send("sleep 100\n")
+	tm.waitForeground("sleep")
+	tm.send("\x03")
+	tm.expect(promptRe)
+	if got := tm.status(); got != 130 {
+		tm.fatalf("sleep killed by Ctrl-C: $? = %d, want 130", got)
+	}
+	if fg := tm.foreground(); fg != shell {
+		tm.fatalf("terminal's foreground group is %d, want the shell's %d", fg, shell)
+	}
+
+	tm.send("sleep 100 | sleep 100 | sleep 100\n")
+	pgid := tm.waitForeground("sleep")
+	tm.send("\x03")
+	tm.expect(promptRe)
+	if got := tm.status(); got != 130 {
+		tm.fatalf("pipeline killed by Ctrl-C: $? = %d, want 130", got)
+	}
+	if err := syscall.Kill(-pgid, 0); err == nil {
+		tm.fatalf("pipeline's group %d still has processes", pgid)
+	}
+	out := tm.run("echo alive")
+	if !strings.Contains(out, "alive\r\n") {
+		tm.fatalf("shell did not run a command after Ctrl-C")
+	}
+}
+
+func TestJobCtrlCBuiltinLoop(t *testing.T) {
+	t.Parallel()
+	tm := startGosh(t)
+	tm.send("echo loop-started; while :; do :; done; echo not-reached\n")
+	tm.expect("loop-started\r\n")
+	tm.send("\x03")
+	out := tm.expect(`(?s)(.*?)` + promptRe)[1]
+	if strings.Contains(out, "not-reached") {
+		tm.fatalf("Ctrl-C did not stop the command line")
+	}
+	if got := tm.status(); got != 130 {
+		tm.fatalf("loop stopped by Ctrl-C: $? = %d, want 130", got)
+	}
+}
+
+// TestJobCtrlZ stops a job, lists it, continues it in the background,
+// brings it back and kills it, for a single program and a pipeline.
+func TestJobCtrlZ(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ line, lead, text string }{
+		{"sleep 100", "sleep", "sleep 100"},
+		{"yes | cat > /dev/null", "yes", `yes \| cat > ?/dev/null`},
+	} {
+		tm := startGosh(t)
+		tm.send(c.line + "\n")
+		pgid := tm.waitForeground(c.lead)
+		tm.send("\x1a")
+		tm.expect(`\[1\]\+  Stopped +` + c.text + `\r\n`)
+		tm.expect(promptRe)
+		tm.waitState(pgid, "T")
+		if got := tm.status(); got != 148 {
+			tm.fatalf("%s: $? after Ctrl-Z = %d, want 148", c.line, got)
+		}
+		if out := tm.run("jobs"); !regexp.MustCompile(`\[1\]\+  Stopped +` + c.text).MatchString(out) {
+			tm.fatalf("%s: jobs does not show the stopped job", c.line)
+		}
+		tm.run("bg")
+		tm.waitState(pgid, "RS")
+		if out := tm.run("jobs"); !regexp.MustCompile(`\[1\]\+  Running +` + c.text + ` &`).MatchString(out) {
+			tm.fatalf("%s: jobs does not show the job running after bg", c.line)
+		}
+		tm.send("fg\n")
+		tm.expect(c.text + `\r\n`)
+		tm.waitForeground(c.lead)
+		tm.send("\x03")
+		tm.expect(promptRe)
+		if got := tm.status(); got != 130 {
+			tm.fatalf("%s: $? after fg and Ctrl-C = %d, want 130", c.line, got)
+		}
+		if out := tm.run("jobs"); strings.Contains(out, "[1]") {
+			tm.fatalf("%s: jobs is not empty at the end", c.line)
+		}
+	}
+}
+
+func TestJobBackgroundNotices(t *testing.T) {
+	t.Parallel()
+	tm := startGosh(t)
+	m := tm.expectAfter("sleep 100 &\n", `\[1\] (\d+)\r\n`)
+	sleep, _ := strconv.Atoi(m[1])
+	tm.expect(promptRe)
+	m = tm.expectAfter("sh -c 'exit 3' &\n", `\[2\] (\d+)\r\n`)
+	exit3, _ := strconv.Atoi(m[1])
+	// The notice comes at the first prompt after the job ended.
+	out := tm.expect(`(?s)(.*?)` + promptRe)[1]
+	tm.waitState(exit3, "X")
+	if out += tm.run(":"); !regexp.MustCompile(`\[2\]\+  Exit 3 +sh -c 'exit 3'\r\n`).MatchString(out) {
+		tm.fatalf("no Exit 3 notice")
+	}
+	out = tm.run("kill %1")
+	tm.waitState(sleep, "X")
+	if out += tm.run(":"); !regexp.MustCompile(`\[1\]\+  Terminated +sleep 100\r\n`).MatchString(out) {
+		tm.fatalf("no Terminated notice for kill %%1")
+	}
+	m = tm.expectAfter("sleep 0.01 &\n", `\[1\] (\d+)\r\n`)
+	short, _ := strconv.Atoi(m[1])
+	out = tm.expect(`(?s)(.*?)` + promptRe)[1]
+	tm.waitState(short, "X")
+	if out += tm.run(":"); !regexp.MustCompile(`\[1\]\+  Done +sleep 0.01\r\n`).MatchString(out) {
+		tm.fatalf("no Done notice")
+	}
+	if out := tm.run("jobs"); strings.Contains(out, "[") {
+		tm.fatalf("jobs lists finished jobs after their notices")
+	}
+}
+
+// TestJobHangup sends SIGHUP to the shell: its jobs, running and stopped,
+// must be hung up, leaving nothing behind.
+func TestJobHangup(t *testing.T) {
+	t.Parallel()
+	tm := startGosh(t)
+	m := tm.expectAfter("sleep 100 &\n", `\[1\] (\d+)\r\n`)
+	running, _ := strconv.Atoi(m[1])
+	tm.expect(promptRe)
+	tm.send("sleep 200\n")
+	stopped := tm.waitForeground("sleep")
+	tm.send("\x1a")
+	tm.expect(promptRe)
+	tm.waitState(stopped, "T")
+	syscall.Kill(tm.cmd.Process.Pid, syscall.SIGHUP)
+	err := tm.cmd.Wait()
+	ws, _ := tm.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !ws.Signaled() || ws.Signal() != syscall.SIGHUP {
+		tm.fatalf("shell did not die by SIGHUP: %v", err)
+	}
+	// The jobs are not our children: they are gone once /proc has no
+	// live entry for them (a zombie waits for init to reap it).
+	tm.waitState(running, "ZX")
+	tm.waitState(stopped, "ZX")
+}
