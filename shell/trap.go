@@ -30,7 +30,7 @@ type sigState struct {
 	trapped atomic.Uint64
 }
 
-// Trapped reports whether sig has a trap (a handler, or '' to ignore it)
+// Trapped reports whether sig has a trap (a handler, or an empty one to ignore it)
 // set by the shell itself, not a subshell. It is safe to call from any
 // goroutine: the interactive shell's own signal handlers defer to traps.
 func (r *Runner) Trapped(sig syscall.Signal) bool {
