@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -42,8 +43,8 @@ var ErrNotForeground = errors.New("not the controlling terminal")
 func AcquireTerminal(f *os.File) (*Terminal, error) {
 	fd := int(f.Fd())
 	t := &Terminal{fd: fd, origPgid: unix.Getpgrp()}
-	// 1. Wait for the foreground. SIGTTIN keeps its default action (stop)
-	// here: the Go runtime leaves it alone until signal.Notify asks for it.
+	// 1. Wait for the foreground.
+	setDefault(unix.SIGTTIN)
 	for {
 		fg, err := tcgetpgrp(fd)
 		if err != nil {
@@ -56,9 +57,7 @@ func AcquireTerminal(f *os.File) (*Terminal, error) {
 		if fg <= 0 {
 			return nil, ErrNotForeground
 		}
-		if err := unix.Kill(-unix.Getpgrp(), unix.SIGTTIN); err != nil {
-			return nil, err
-		}
+		stopForTerminal()
 	}
 	// 2. Our own group, unless we lead one already (a session leader
 	// cannot change its group, and needs not).
@@ -167,6 +166,28 @@ func (t *Terminal) setForeground(pgid int, modes *unix.Termios) error {
 		errc <- err
 	}()
 	return <-errc
+}
+
+// stopForTerminal stops the process by SIGTTIN until the parent shell
+// continues it in the foreground.
+//
+// The signal goes to the calling thread itself: a process-directed signal
+// may be taken by another thread while this one goes on, so a foreground
+// check it made just before the stop would be stale after the continue,
+// and it would stop the shell again after fg.
+func stopForTerminal() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTTIN)
+}
+
+// setDefault gives sig its default action (SIGTTIN: stop). It may have
+// been inherited ignored (tmux panes start so), which would turn the
+// wait for the foreground into a spin. The Go runtime installs no handler
+// of its own for the job-control signals until signal.Notify asks.
+func setDefault(sig syscall.Signal) {
+	act := sigactionT{handler: 0}
+	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
 }
 
 // tcgetpgrp returns the terminal's foreground process group.

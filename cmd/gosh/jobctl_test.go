@@ -389,3 +389,123 @@ func TestJobHangup(t *testing.T) {
 	tm.waitState(running, "ZX")
 	tm.waitState(stopped, "ZX")
 }
+
+// TestJobLess suspends a full-screen program that puts the terminal in
+// raw mode, resumes it, quits it, and checks the shell's terminal
+// settings are what they were.
+func TestJobLess(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("less"); err != nil {
+		t.Skip("less is not installed (Debian package less; .ci/run installs it)")
+	}
+	tm := startGosh(t)
+	before := tm.run("stty -a")
+	tm.run("i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done > f.txt")
+	tm.send("less f.txt\n")
+	pgid := tm.waitForeground("less")
+	tm.expect(`line-20`)
+	tm.send("\x1a")
+	tm.expect(`\[1\]\+  Stopped +less f.txt\r\n`)
+	tm.expect(promptRe)
+	tm.waitState(pgid, "T")
+	if during := tm.run("stty -a"); stripEcho(during) != stripEcho(before) {
+		tm.fatalf("terminal not restored while less is stopped:\nbefore:\n%s\nnow:\n%s", before, during)
+	}
+	tm.send("fg\n")
+	tm.waitForeground("less")
+	// less redraws its screen when continued; ask for the next page to
+	// see it reads the keyboard again.
+	tm.expect(`line-1\b`)
+	tm.send(" ")
+	tm.expect(`line-4\d`)
+	tm.send("q")
+	tm.expect(promptRe)
+	if after := tm.run("stty -a"); stripEcho(after) != stripEcho(before) {
+		tm.fatalf("terminal not sane after less:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// stripEcho drops the echoed command line from a command's output.
+func stripEcho(out string) string {
+	_, rest, _ := strings.Cut(out, "\n")
+	return rest
+}
+
+// TestJobNested runs gosh as a job of an interactive bash: started in the
+// foreground it must run and stop jobs and give the terminal back when it
+// exits; started in the background it must wait, stopped, until bash's
+// fg, not fight for the terminal. Mishandled SIGTTOU shows up here as a
+// shell that stops or spins.
+func TestJobNested(t *testing.T) {
+	t.Parallel()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	const bashPrompt = `<bash-ready> `
+	tm := startTerm(t, []string{bash, "--norc", "--noprofile", "-i"}, "PS1="+bashPrompt)
+	bashRe := regexp.QuoteMeta(bashPrompt)
+	tm.expect(bashRe)
+	gosh := "PS1='<gosh-ready> ' gosh -i --norc"
+
+	// In the foreground of bash.
+	tm.send(gosh + "\n")
+	tm.expect(promptRe)
+	tm.send("sleep 100\n")
+	tm.waitForeground("sleep")
+	tm.send("\x1a")
+	tm.expect(`\[1\]\+  Stopped +sleep 100\r\n`)
+	tm.expect(promptRe)
+	tm.send("fg\n")
+	tm.waitForeground("sleep")
+	tm.send("\x03")
+	tm.expect(promptRe)
+	if got := tm.status(); got != 130 {
+		tm.fatalf("nested gosh: $? = %d after fg and Ctrl-C, want 130", got)
+	}
+	tm.send("exit 7\n")
+	tm.expect(bashRe)
+	m := tm.expectAfter("echo \"bash-st=$?\"\n", `bash-st=(\d+)`)
+	if m[1] != "7" {
+		tm.fatalf("bash saw gosh exit with %s, want 7", m[1])
+	}
+	tm.expect(bashRe)
+
+	// In the background of bash: gosh stops itself until bash's fg.
+	tm.send(gosh + " &\n")
+	m = tm.expect(`\[1\] (\d+)`)
+	pid, _ := strconv.Atoi(m[1])
+	tm.expect(bashRe)
+	tm.waitState(pid, "T")
+	tm.send("fg\n")
+	tm.expect(promptRe)
+	tm.run("echo nested-ok")
+	tm.send("exit\n")
+	tm.expect(bashRe)
+	tm.send("echo \"bash-alive=$?\"\n")
+	tm.expect(`bash-alive=0`)
+	tm.expect(bashRe)
+}
+
+// TestJobGoshInGosh runs an interactive gosh as a foreground job of
+// another one; the inner one stops a job of its own.
+func TestJobGoshInGosh(t *testing.T) {
+	t.Parallel()
+	tm := startGosh(t)
+	tm.send("gosh -i --norc\n")
+	tm.expect(promptRe)
+	tm.send("sleep 100\n")
+	tm.waitForeground("sleep")
+	tm.send("\x1a")
+	tm.expect(`\[1\]\+  Stopped +sleep 100\r\n`)
+	tm.expect(promptRe)
+	tm.run("kill %1")
+	tm.send("exit 4\n")
+	tm.expect(promptRe)
+	if got := tm.status(); got != 4 {
+		tm.fatalf("outer gosh: $? = %d after the inner one exited 4", got)
+	}
+	if fg := tm.foreground(); fg != tm.cmd.Process.Pid {
+		tm.fatalf("outer gosh does not own the terminal after the inner one exited")
+	}
+}
