@@ -80,6 +80,28 @@ func (j *Job) Wait(stops bool) State {
 	}
 }
 
+// Notify asks for a send on c (without blocking) at each state change of
+// any of the job's processes, until StopNotify(c). c should have a buffer.
+func (j *Job) Notify(c chan<- struct{}) {
+	for _, p := range j.Procs {
+		p.Notify(c)
+	}
+}
+
+// StopNotify undoes Notify(c).
+func (j *Job) StopNotify(c chan<- struct{}) {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	for _, p := range j.Procs {
+		for i, l := range p.listeners {
+			if l == c {
+				p.listeners = append(p.listeners[:i:i], p.listeners[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
 // Changed returns a channel that receives after each state change.
 func (j *Job) Changed() <-chan struct{} { return j.changed }
 
@@ -147,6 +169,18 @@ type Table struct {
 	jobs map[int]*Job
 	// order of use, most recent last: its last is %+, the one before %-.
 	order []int
+}
+
+// Clone returns a copy of the table holding the same jobs: a subshell
+// lists its parent's jobs (jobs -p | ..., $(jobs)) without changing them.
+func (t *Table) Clone() *Table {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := &Table{jobs: make(map[int]*Job, len(t.jobs)), order: append([]int(nil), t.order...)}
+	for id, j := range t.jobs {
+		c.jobs[id] = j
+	}
+	return c
 }
 
 // NewTable returns an empty job table.

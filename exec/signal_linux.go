@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -30,4 +31,14 @@ func DieBySignal(sig syscall.Signal) {
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 	// 4. A stopped or ignored default (SIGTSTP...) falls through: exit.
 	unix.Exit(128 + int(sig))
+}
+
+// Raise sends sig to the calling thread, as raise(3) does, so that it is
+// delivered before Raise returns: a fatal signal ends the process here,
+// not some time after the caller went on. Signals the Go runtime catches
+// for signal.Notify still reach their channels asynchronously.
+func Raise(sig syscall.Signal) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 }

@@ -209,6 +209,10 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			status = r.redirect(&r.fds, st.Redirs, true)
 		} else {
 			saved := r.fds
+			if r.unredirected == nil {
+				r.unredirected = &saved
+				defer func() { r.unredirected = nil }()
+			}
 			r.fds = saved.clone()
 			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
 				status = r.cmd(st.Cmd)

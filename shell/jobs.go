@@ -256,9 +256,7 @@ ops:
 					continue
 				}
 			}
-			if strings.HasPrefix(a, "%") {
-				r.errf("wait: %v", err)
-			}
+			r.errf("wait: %v", err)
 			status = 127
 			continue
 		}
@@ -301,6 +299,9 @@ func (r *Runner) waitBg(j *exec.Job) bool {
 	}
 }
 
+// waitAny is wait -n: it waits for the first of the named jobs (or of
+// all) to finish, forgets it and returns its status; 127 when there is
+// none to wait for.
 func (r *Runner) waitAny(args []string) int {
 	var js []*exec.Job
 	if len(args) == 0 {
@@ -315,28 +316,23 @@ func (r *Runner) waitAny(args []string) int {
 	if len(js) == 0 {
 		return 127
 	}
+	changed := make(chan struct{}, 1)
+	for _, j := range js {
+		j.Notify(changed)
+		defer j.StopNotify(changed)
+	}
 	for {
 		for _, j := range js {
 			if j.State() == exec.Exited {
+				if j.Rest != nil {
+					j.Rest()
+				}
 				r.jobs.Remove(j)
 				return r.jobStatus(j)
 			}
 		}
-		cases := make(chan struct{}, 1)
-		for _, j := range js {
-			go func(j *exec.Job) {
-				select {
-				case <-j.Changed():
-					select {
-					case cases <- struct{}{}:
-					default:
-					}
-				case <-cases:
-				}
-			}(j)
-		}
 		select {
-		case <-cases:
+		case <-changed:
 		case <-r.sh.sigs.wake():
 			if r.sh.sigs.anyPending() {
 				return 128 + r.pendingSignal()
@@ -345,11 +341,17 @@ func (r *Runner) waitAny(args []string) int {
 	}
 }
 
+// builtinJobs lists jobs, all or those named: -l adds the leader's pid,
+// -p prints only that pid, -r and -s keep running or stopped jobs.
+// Finished jobs are listed once, then forgotten.
 func builtinJobs(r *Runner, args []string) int {
 	long, pids, running, stopped := false, false, false, false
-	for _, a := range args[1:] {
-		if !strings.HasPrefix(a, "-") {
-			continue
+	args = args[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
+			break
 		}
 		for _, c := range a[1:] {
 			switch c {
@@ -366,16 +368,28 @@ func builtinJobs(r *Runner, args []string) int {
 			}
 		}
 	}
+	js := r.jobs.Jobs()
+	status := 0
+	if len(args) > 0 {
+		js = js[:0:0]
+		for _, a := range args {
+			j, err := r.findJob(a)
+			if err != nil {
+				r.errf("jobs: %v", err)
+				status = 1
+				continue
+			}
+			js = append(js, j)
+		}
+	}
 	cur, prev := r.jobs.Current()
-	for _, j := range r.jobs.Jobs() {
+	for _, j := range js {
 		st := j.State()
 		if running && st != exec.Running || stopped && st != exec.Stopped {
 			continue
 		}
 		if pids {
-			for _, p := range j.Procs {
-				fmt.Fprintln(r.out(), p.Pid)
-			}
+			fmt.Fprintln(r.out(), j.Procs[0].Pid)
 			continue
 		}
 		mark := " "
@@ -399,7 +413,7 @@ func builtinJobs(r *Runner, args []string) int {
 			r.jobs.Remove(j)
 		}
 	}
-	return 0
+	return status
 }
 
 // jobStateText is bash's word for a job's state.
@@ -767,7 +781,11 @@ func builtinKill(r *Runner, args []string) int {
 			status = 1
 			continue
 		}
-		if err := syscall.Kill(pid, sig); err != nil {
+		kill := syscall.Kill
+		if pid == os.Getpid() {
+			kill = func(int, syscall.Signal) error { return r.killSelf(sig) }
+		}
+		if err := kill(pid, sig); err != nil {
 			r.errf("kill: (%d) - %v", pid, unwrapSyscall(err))
 			status = 1
 		}

@@ -327,7 +327,7 @@ func (r *Runner) waitForeground(procs []*exec.Process, args []string, pgid int) 
 // waitJob reports true.
 func (r *Runner) waitJob(job *exec.Job) (stopped bool) {
 	owner := r.monitorJobs() && job.Pgid > 0
-	st := job.Wait(owner)
+	st := r.waitState(job, owner)
 	if owner {
 		if st == exec.Exited && !jobSignaled(job) {
 			// A program that exits normally may change the settings
@@ -347,7 +347,30 @@ func (r *Runner) waitJob(job *exec.Job) (stopped bool) {
 		return true
 	}
 	r.noteSignals(job)
+	r.afterForegroundWait(job)
 	return false
+}
+
+// waitState waits until the job exited or, with stops, stopped. A watched
+// terminating signal other than SIGINT ends the shell meanwhile (its
+// EXIT trap runs first); trap handlers wait until the job is done.
+func (r *Runner) waitState(job *exec.Job, stops bool) exec.State {
+	s := &r.sh.sigs
+	s.fgWait.Add(1)
+	defer s.fgWait.Add(-1)
+	for {
+		st := job.State()
+		if st == exec.Exited || (stops && st == exec.Stopped) {
+			return st
+		}
+		select {
+		case <-job.Changed():
+		case <-s.wake():
+			if sig := r.pendingDeath(); sig != 0 {
+				r.dieOfSignal(sig)
+			}
+		}
+	}
 }
 
 // stopStatus is the status of a stopped job: 128 plus the signal that

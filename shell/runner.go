@@ -138,7 +138,10 @@ type Runner struct {
 	expCfg         *expand.Config
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
-	sourceDepth    int
+	// unredirected is the fd table outside the outermost statement
+	// redirection in progress: an EXIT trap run on a fatal signal uses it.
+	unredirected *fdTable
+	sourceDepth  int
 }
 
 // Option configures a new Runner.
@@ -282,7 +285,7 @@ func (r *Runner) subshellCopy() *Runner {
 		arg0:        r.arg0,
 		traps:       subshellTraps(r.traps),
 		hash:        r.hash,
-		jobs:        exec.NewTable(),
+		jobs:        r.jobs.Clone(),
 		subshell:    r.subshell + 1,
 		script:      r.script,
 		lastStatus:  r.lastStatus,
