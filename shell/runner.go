@@ -138,10 +138,11 @@ type Runner struct {
 	expCfg         *expand.Config
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
+	sourceDepth    int
+
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
 	unredirected *fdTable
-	sourceDepth  int
 }
 
 // Option configures a new Runner.
