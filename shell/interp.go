@@ -655,6 +655,8 @@ func (r *Runner) RunCommand(src string) int {
 
 // RunInteractive runs statements parsed from an interactive line.
 func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
+	// A Ctrl-C while the line was read was the line reader's.
+	r.sh.intr.Store(false)
 	for _, st := range stmts {
 		if r.exiting {
 			return

@@ -20,6 +20,35 @@ func init() {
 	builtins["bg"] = builtinBg
 	builtins["kill"] = builtinKill
 	builtins["disown"] = builtinDisown
+	builtins["suspend"] = builtinSuspend
+}
+
+// builtinSuspend stops the shell until it gets SIGCONT (the parent
+// shell's fg), then takes its terminal settings back. A login shell
+// needs -f, as in bash.
+func builtinSuspend(r *Runner, args []string) int {
+	force := false
+	for _, a := range args[1:] {
+		switch a {
+		case "-f":
+			force = true
+		default:
+			return r.usage("suspend", "%s: invalid option", a)
+		}
+	}
+	if strings.HasPrefix(r.arg0, "-") && !force {
+		r.errf("suspend: cannot suspend a login shell")
+		return 1
+	}
+	// SIGSTOP, since the shell catches SIGTSTP to stay out of Ctrl-Z.
+	if err := exec.Raise(syscall.SIGSTOP); err != nil {
+		r.errf("suspend: %v", unwrapSyscall(err))
+		return 1
+	}
+	if r.sh.term != nil {
+		r.sh.term.TakeBack()
+	}
+	return 0
 }
 
 // background starts st as a job without waiting for it. A pipeline of
