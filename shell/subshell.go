@@ -167,6 +167,8 @@ func RunSubshellState(fd int, opts ...Option) int {
 	r.sh.pid, r.sh.ppid = st.Pid, st.Ppid
 	r.lastBg, r.lastStatus, r.line = st.LastBg, st.Status, st.Line
 	r.subshell = 1
+	// A process of its own: it dies by signals as a script does.
+	r.WatchFatalSignals()
 	fl, err := parseAll([]byte(st.Stmt), st.Script)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "gosh: subshell: %v\n", err)

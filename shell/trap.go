@@ -94,7 +94,7 @@ func (r *Runner) killSelf(sig syscall.Signal) error {
 		return nil
 	case s.trapped.Load()&bit != 0:
 		return nil
-	case s.watched.Load()&bit != 0 && r.subshell == 0:
+	case s.watched.Load()&bit != 0 && r.mainShell():
 		r.dieOfSignal(sig)
 	}
 	return exec.Raise(sig)
@@ -124,15 +124,24 @@ var fatalSignals = []syscall.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGT
 func (r *Runner) WatchFatalSignals() {
 	s := &r.sh.sigs
 	s.init()
+	var sigs []syscall.Signal
 	for _, sig := range fatalSignals {
 		if signal.Ignored(sig) {
 			// Ignored on entry: a non-interactive shell keeps it so.
 			continue
 		}
 		s.watched.Or(sigBit(sig))
-		if s.trapped.Load()&sigBit(sig) == 0 {
-			signal.Notify(s.ch, sig)
-		}
+		sigs = append(sigs, sig)
+	}
+	exec.NotifyOrdered(s.watchedArrived, sigs...)
+}
+
+// watchedArrived handles a watched signal on the reaper's goroutine, in
+// order with the exits of children.
+func (s *sigState) watchedArrived(sig syscall.Signal) {
+	s.arrived(sig)
+	if s.mustDieNow(sig) {
+		exec.DieBySignal(sig)
 	}
 }
 
@@ -367,7 +376,7 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 			r.sh.onTrapReset(sig)
 		}
 		if s.watched.Load()&bit != 0 {
-			signal.Notify(s.ch, sig)
+			exec.NotifyOrdered(s.watchedArrived, sig)
 		}
 	default:
 		signal.Notify(s.ch, sig)
