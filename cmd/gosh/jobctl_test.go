@@ -167,6 +167,31 @@ func (tm *term) waitForeground(prog string) int {
 	return 0
 }
 
+// waitGroupSize waits until process group pgid has n live processes.
+func (tm *term) waitGroupSize(pgid, n int) {
+	tm.t.Helper()
+	deadline := time.Now().Add(ptyDeadline)
+	count := 0
+	for time.Now().Before(deadline) {
+		count = 0
+		ents, _ := os.ReadDir("/proc")
+		for _, e := range ents {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
+			if g, _ := unix.Getpgid(pid); g == pgid && !strings.Contains("ZX", procState(pid)) {
+				count++
+			}
+		}
+		if count >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tm.fatalf("process group %d has %d processes, want %d", pgid, count, n)
+}
+
 // waitState waits until process pid's state (from /proc/PID/stat) is one
 // of states, e.g. "T" for stopped.
 func (tm *term) waitState(pid int, states string) {
@@ -265,6 +290,8 @@ func TestJobCtrlCForeground(t *testing.T) {
 
 	tm.send("sleep 100 | sleep 100 | sleep 100\n")
 	pgid := tm.waitForeground("sleep")
+	// Ctrl-C must hit the whole pipeline, so all its stages must exist.
+	tm.waitGroupSize(pgid, 3)
 	tm.send("\x03")
 	tm.expect(promptRe)
 	if got := tm.status(); got != 130 {
@@ -298,13 +325,17 @@ func TestJobCtrlCBuiltinLoop(t *testing.T) {
 // brings it back and kills it, for a single program and a pipeline.
 func TestJobCtrlZ(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ line, lead, text string }{
-		{"sleep 100", "sleep", "sleep 100"},
-		{"yes | cat > /dev/null", "yes", `yes \| cat > ?/dev/null`},
+	for _, c := range []struct {
+		line, lead, text string
+		procs            int
+	}{
+		{"sleep 100", "sleep", "sleep 100", 1},
+		{"yes | cat > /dev/null", "yes", `yes \| cat > ?/dev/null`, 2},
 	} {
 		tm := startGosh(t)
 		tm.send(c.line + "\n")
 		pgid := tm.waitForeground(c.lead)
+		tm.waitGroupSize(pgid, c.procs)
 		tm.send("\x1a")
 		tm.expect(`\[1\]\+  Stopped +` + c.text + `\r\n`)
 		tm.expect(promptRe)
