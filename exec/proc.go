@@ -291,7 +291,13 @@ func Start(c *Cmd) (*Process, error) {
 	}
 	attr := &syscall.ProcAttr{Dir: c.Dir, Env: c.Env, Files: files, Sys: sys}
 	reaper.mu.Lock()
-	pid, err := syscall.ForkExec(c.Path, c.Args, attr)
+	var pid int
+	var err error
+	if c.Pgid >= 0 {
+		pid, err = forkExecUnstuck(c.Path, c.Args, attr)
+	} else {
+		pid, err = syscall.ForkExec(c.Path, c.Args, attr)
+	}
 	if err != nil {
 		reaper.mu.Unlock()
 		return nil, err

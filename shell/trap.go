@@ -22,12 +22,11 @@ func init() {
 // and, in a non-interactive shell, the terminating signals it watches so
 // that it can die by them the way sh does (after the EXIT trap, and for
 // SIGINT only once its foreground child died of it too). All are caught
-// with signal.Notify on one channel, so children start with default
-// dispositions; trapped signals are recorded as pending and handled by
-// the runner between commands.
+// with signal.Notify on the reaper's channel (exec.NotifyOrdered), so
+// children start with default dispositions; trapped signals are recorded
+// as pending and handled by the runner between commands.
 type sigState struct {
 	once    sync.Once
-	ch      chan os.Signal
 	pending atomic.Uint64 // bit n: signal n arrived
 	mu      sync.Mutex
 	wakeCh  chan struct{} // closed and replaced when a signal arrives
@@ -54,17 +53,7 @@ func sigBit(sig syscall.Signal) uint64 { return 1 << uint(sig) }
 
 func (s *sigState) init() {
 	s.once.Do(func() {
-		s.ch = make(chan os.Signal, 16)
 		s.wakeCh = make(chan struct{})
-		go func() {
-			for sig := range s.ch {
-				n := sig.(syscall.Signal)
-				s.arrived(n)
-				if s.mustDieNow(n) {
-					exec.DieBySignal(n)
-				}
-			}
-		}()
 	})
 }
 
@@ -133,12 +122,13 @@ func (r *Runner) WatchFatalSignals() {
 		s.watched.Or(sigBit(sig))
 		sigs = append(sigs, sig)
 	}
-	exec.NotifyOrdered(s.watchedArrived, sigs...)
+	exec.NotifyOrdered(s.caught, sigs...)
 }
 
-// watchedArrived handles a watched signal on the reaper's goroutine, in
-// order with the exits of children.
-func (s *sigState) watchedArrived(sig syscall.Signal) {
+// caught handles a signal the shell catches, trapped or watched, on the
+// reaper's goroutine, in order with the exits of children. Each caught
+// signal arrives here only, so a trap runs once per signal.
+func (s *sigState) caught(sig syscall.Signal) {
 	s.arrived(sig)
 	if s.mustDieNow(sig) {
 		exec.DieBySignal(sig)
@@ -376,10 +366,10 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 			r.sh.onTrapReset(sig)
 		}
 		if s.watched.Load()&bit != 0 {
-			exec.NotifyOrdered(s.watchedArrived, sig)
+			exec.NotifyOrdered(s.caught, sig)
 		}
 	default:
-		signal.Notify(s.ch, sig)
+		exec.NotifyOrdered(s.caught, sig)
 	}
 }
 
