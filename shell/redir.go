@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"gosh/exec"
@@ -58,7 +59,11 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 
 	switch rd.Op {
 	case syntax.Hdoc, syntax.DashHdoc:
-		body, err := r.document(rd.Hdoc)
+		hdoc := rd.Hdoc
+		if rd.Op == syntax.DashHdoc {
+			hdoc = stripTabs(hdoc)
+		}
+		body, err := r.document(hdoc)
 		if err != nil {
 			return r.expandError(err)
 		}
@@ -249,4 +254,33 @@ func (r *Runner) stringFile(s string) (*os.File, error) {
 		pw.Close()
 	}()
 	return pr, nil
+}
+
+// stripTabs returns the body of a <<- here-document without the tabs that
+// begin its lines. The parser keeps them; only literal text can start a
+// line, so only literal parts are edited.
+func stripTabs(w *syntax.Word) *syntax.Word {
+	if w == nil {
+		return nil
+	}
+	out := &syntax.Word{Parts: make([]syntax.WordPart, 0, len(w.Parts))}
+	lineStart := true
+	for _, wp := range w.Parts {
+		lit, ok := wp.(*syntax.Lit)
+		if !ok {
+			out.Parts = append(out.Parts, wp)
+			lineStart = false
+			continue
+		}
+		var b strings.Builder
+		for _, c := range []byte(lit.Value) {
+			if lineStart && c == '\t' {
+				continue
+			}
+			b.WriteByte(c)
+			lineStart = c == '\n'
+		}
+		out.Parts = append(out.Parts, &syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: b.String()})
+	}
+	return out
 }
