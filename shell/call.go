@@ -57,7 +57,9 @@ func (r *Runner) call(ce *syntax.CallExpr) int {
 	// Prefix assignments: for special builtins they persist; otherwise
 	// they hold for this command only.
 	if len(ce.Assigns) > 0 {
-		if isSpecialBuiltin(name) && r.funcs[name] == nil {
+		// exec is special, but its assignments are for the program it
+		// runs: they go into that program's environment.
+		if isSpecialBuiltin(name) && name != "exec" && r.funcs[name] == nil {
 			for _, as := range ce.Assigns {
 				if err := r.assign(as, false); err != nil {
 					return r.assignError(err)

@@ -272,7 +272,7 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 	}
 	status := r.stmtSync(st)
 	r.lastStatus = status
-	if _, ok := st.Cmd.(*syntax.CallExpr); ok {
+	if setsPipeStatus(st.Cmd) {
 		r.pipeStatus = append(r.pipeStatus[:0], status)
 	}
 	if status != 0 && r.opts.Errexit && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
@@ -280,6 +280,18 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		r.exit(status)
 	}
 	r.runPendingTraps()
+}
+
+// setsPipeStatus reports commands that are a one-stage pipeline for
+// PIPESTATUS. Pipelines set it themselves, and lists and compound commands
+// leave the value of the last pipeline they ran.
+func setsPipeStatus(c syntax.Command) bool {
+	switch c.(type) {
+	case nil, *syntax.BinaryCmd, *syntax.Block, *syntax.IfClause, *syntax.WhileClause,
+		*syntax.ForClause, *syntax.CaseClause, *syntax.TimeClause:
+		return false
+	}
+	return true
 }
 
 // isCondCmd reports commands whose failure set -e ignores because it came
