@@ -54,6 +54,9 @@ func (r *Runner) path(name string) string {
 }
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
+	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
+		return r.fieldsIFS(ifs.Str, words)
+	}
 	return expand.Fields(r.cfg(), words...)
 }
 

@@ -63,9 +63,12 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 		if rd.Op == syntax.DashHdoc {
 			hdoc = stripTabs(hdoc)
 		}
-		body, err := r.document(hdoc)
-		if err != nil {
-			return r.expandError(err)
+		body, literal := literalBody(rd.Word, hdoc)
+		if !literal {
+			var err error
+			if body, err = r.document(hdoc); err != nil {
+				return r.expandError(err)
+			}
 		}
 		f, err := r.stringFile(body)
 		if err != nil {
@@ -283,4 +286,34 @@ func stripTabs(w *syntax.Word) *syntax.Word {
 		out.Parts = append(out.Parts, &syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: b.String()})
 	}
 	return out
+}
+
+// literalBody returns a here-document's body as written when its
+// delimiter is quoted in any way ('EOF', "EOF", \EOF), which turns off
+// every expansion and backslash processing in the body.
+func literalBody(delim, body *syntax.Word) (string, bool) {
+	quoted := false
+	for _, wp := range delim.Parts {
+		switch wp := wp.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			quoted = true
+		case *syntax.Lit:
+			quoted = quoted || strings.ContainsRune(wp.Value, '\\')
+		}
+	}
+	if !quoted {
+		return "", false
+	}
+	if body == nil {
+		return "", true
+	}
+	var b strings.Builder
+	for _, wp := range body.Parts {
+		lit, ok := wp.(*syntax.Lit)
+		if !ok {
+			return "", false // the parser expanded part of it: let it be
+		}
+		b.WriteString(lit.Value)
+	}
+	return b.String(), true
 }
