@@ -81,7 +81,19 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	r.script = name
 	defer func() { r.script = oldScript }()
 	echo := verboseEcho{src: src}
-	if f, err := parseAll(src, name); err == nil {
+	f, err := parseAll(src, name)
+	if err != nil {
+		if fixed, line, delim, ok := closeHeredoc(src, err); ok {
+			// bash and dash end a here-document at end of file; bash warns.
+			if f2, err2 := parseAll(fixed, name); err2 == nil {
+				r.sh.stderrMu.Lock()
+				fmt.Fprintf(r.fds.writer(2), "gosh: warning: here-document at line %d delimited by end-of-file (wanted `%s')\n", line, delim)
+				r.sh.stderrMu.Unlock()
+				f, err = f2, nil
+			}
+		}
+	}
+	if err == nil {
 		for _, st := range f.Stmts {
 			if r.stop() {
 				break
@@ -105,6 +117,26 @@ func (r *Runner) RunSource(src []byte, name string) int {
 		}
 	}
 	return r.lastStatus
+}
+
+// closeHeredoc returns src with the delimiter of the here-document that
+// err reports as unclosed appended, so the body ends at end of input.
+func closeHeredoc(src []byte, err error) (fixed []byte, line uint, delim string, ok bool) {
+	var pe syntax.ParseError
+	if !asParseError(err, &pe) {
+		return nil, 0, "", false
+	}
+	rest, found := strings.CutPrefix(pe.Text, "unclosed here-document `")
+	if !found || !strings.HasSuffix(rest, "`") {
+		return nil, 0, "", false
+	}
+	delim = strings.TrimSuffix(rest, "`")
+	fixed = append([]byte(nil), src...)
+	if len(fixed) > 0 && fixed[len(fixed)-1] != '\n' {
+		fixed = append(fixed, '\n')
+	}
+	fixed = append(fixed, delim+"\n"...)
+	return fixed, pe.Pos.Line(), delim, true
 }
 
 // verboseEcho implements set -v for a program held in memory: before a
