@@ -100,7 +100,15 @@ func (r *Runner) expandError(err error) int {
 		if ue.Node != nil && ue.Node.Param != nil {
 			name = ue.Node.Param.Value + ": "
 		}
-		r.errf("%s%s", name, ue.Message)
+		msg := ue.Message
+		if msg == "" && ue.Node != nil && ue.Node.Exp != nil {
+			// ${x?} and ${x:?} with no word: bash's wording.
+			msg = "parameter not set"
+			if ue.Node.Exp.Op == syntax.ErrorUnsetOrNull {
+				msg = "parameter null or not set"
+			}
+		}
+		r.errf("%s%s", name, msg)
 	} else {
 		r.errf("%v", err)
 	}
