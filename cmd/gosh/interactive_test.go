@@ -268,6 +268,16 @@ func TestInteractiveCtrlZAtPromptIsHarmless(t *testing.T) {
 	if !strings.Contains(out, "alive\r\n") {
 		t.Fatalf("after Ctrl-Z: %q", out)
 	}
+	// A Ctrl-Z dropped inside a line must not leave the editor reading
+	// after Enter: the next line belongs to cat.
+	s.send("ca\x1at\r")
+	s.expect("cat\r\n")
+	s.send("for-cat\r")
+	s.expect("for-cat\r\n")
+	s.send("\x04")
+	if out := s.prompt(); strings.Contains(out, "not found") {
+		t.Fatalf("the shell read cat's input: %q", out)
+	}
 }
 
 func TestInteractiveCtrlCDiscardsLine(t *testing.T) {

@@ -44,7 +44,7 @@ func newLineReader(stdin, stdout, stderr *os.File, complete completeFunc) *lineR
 	if !isTTY(stderr) {
 		out = stdout
 	}
-	tty, err := newTTYInput(int(stdin.Fd()))
+	tty, err := newTTYInput(int(stdin.Fd()), out)
 	if err != nil {
 		return l
 	}
@@ -159,6 +159,7 @@ func (l *lineReader) Close() {
 
 const (
 	ctrlD = 0x04
+	ctrlL = 0x0c
 	ctrlZ = 0x1a
 )
 
@@ -175,6 +176,7 @@ const (
 //     holds bytes typed after Enter;
 //   - it waits in poll(2) on the terminal and a wake-up pipe, so that
 //     exitRaw and Close can take back a read that is waiting;
+//   - it clears the screen on Ctrl-L (readline only redraws the line);
 //   - it drops Ctrl-Z, which readline would answer by sending SIGTSTP to
 //     the shell and its parent and then waiting for a resume that never
 //     comes in a shell that cannot stop. (Dropping it here rather than in
@@ -186,7 +188,8 @@ const (
 // every child.
 type ttyInput struct {
 	fd   int
-	wake [2]int // wake[1] is written to interrupt a poll on wake[0]
+	out  io.Writer // the terminal, for clearing the screen
+	wake [2]int    // wake[1] is written to interrupt a poll on wake[0]
 
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -196,8 +199,8 @@ type ttyInput struct {
 	last   byte          // the last byte returned
 }
 
-func newTTYInput(fd int) (*ttyInput, error) {
-	t := &ttyInput{fd: fd}
+func newTTYInput(fd int, out io.Writer) (*ttyInput, error) {
+	t := &ttyInput{fd: fd, out: out}
 	t.cond = sync.NewCond(&t.mu)
 	if err := unix.Pipe2(t.wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		return nil, err
@@ -255,6 +258,10 @@ func (t *ttyInput) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		case b[0] == ctrlZ:
 			continue
+		case b[0] == ctrlL:
+			// readline only homes the cursor and redraws the line;
+			// clear the screen first, as bash does.
+			io.WriteString(t.out, "\x1b[H\x1b[2J")
 		}
 		t.mu.Lock()
 		t.last = b[0]
