@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // Interactive tests drive gosh through a real pseudo-terminal, as a user
@@ -69,6 +70,7 @@ func startShell(t *testing.T, dir string, env []string, args ...string) *ptyShel
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
+	ptmx = pollable(t, ptmx)
 	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +106,22 @@ func startShell(t *testing.T, dir string, env []string, args ...string) *ptyShel
 		ptmx.Close()
 	})
 	return s
+}
+
+// pollable returns f as a non-blocking file in Go's poller, so that
+// Close interrupts a pending Read and really closes the master (a test
+// hangs up the terminal that way).
+func pollable(t *testing.T, f *os.File) *os.File {
+	t.Helper()
+	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := unix.SetNonblock(fd, true); err != nil {
+		t.Fatal(err)
+	}
+	return os.NewFile(uintptr(fd), "ptmx")
 }
 
 func (s *ptyShell) readLoop() {
@@ -292,8 +310,28 @@ func TestInteractiveCtrlCDiscardsLine(t *testing.T) {
 	if !strings.Contains(out, "status 130\r\n") {
 		t.Fatalf("after Ctrl-C: %q", out)
 	}
+	// Ctrl-C also discards the line from a Ctrl-R search and from a
+	// list of completions (readline alone would only leave the mode).
+	os.WriteFile(filepath.Join(s.dir, "zfile1"), nil, 0o644)
+	os.WriteFile(filepath.Join(s.dir, "zfile2"), nil, 0o644)
+	s.send("echo ZZ$((2+2)) zfile\t")
+	s.expect(`zfile1\s+zfile2`)
+	s.send("\x03")
+	s.expect(`\^C`)
+	s.prompt()
+	s.send("\x12ZZ$")
+	s.expect(`search`)
+	s.send("\x03")
+	s.expect(`\^C`)
+	s.prompt()
+	if out := s.run("echo fresh"); !strings.Contains(out, "fresh\r\n") {
+		t.Fatalf("after Ctrl-C in search: %q", out)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if bytes.Contains(s.out, []byte("ZZ4")) {
+		t.Fatalf("the line interrupted in a completion list ran: %q", s.out)
+	}
 	if bytes.Contains(s.out, []byte("ZZ2")) {
 		t.Fatalf("the interrupted line ran: %q", s.out)
 	}
@@ -509,6 +547,20 @@ func TestInteractiveExitStatus(t *testing.T) {
 	s.send("exit 3\r")
 	if st := s.wait(); st != 3 {
 		t.Fatalf("exit 3: status %d", st)
+	}
+}
+
+// A hang-up must not run the line being typed (at end of input readline
+// alone takes the line as entered).
+func TestInteractiveHangupDiscardsLine(t *testing.T) {
+	t.Parallel()
+	s := newShell(t)
+	s.send("touch hungup-ran")
+	s.expect("hungup-ran")
+	s.ptmx.Close()
+	s.wait()
+	if _, err := os.Stat(filepath.Join(s.dir, "hungup-ran")); err == nil {
+		t.Fatal("the half-typed line ran at hang-up")
 	}
 }
 

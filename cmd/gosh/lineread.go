@@ -11,8 +11,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// errInterrupted is returned by ReadLine when Ctrl-C discarded the line.
-var errInterrupted = errors.New("interrupted")
+var (
+	// errInterrupted is returned by ReadLine when Ctrl-C discarded the
+	// line.
+	errInterrupted = errors.New("interrupted")
+	// errHangup is returned by ReadLine when the terminal hung up.
+	errHangup = errors.New("terminal hung up")
+)
 
 // A lineReader reads command lines for the interactive loop: through
 // github.com/chzyer/readline when stdin and stdout are terminals, by
@@ -96,6 +101,8 @@ func (l *lineReader) ReadLine() (string, error) {
 		l.rl.SetPrompt(p)
 		line, err := l.rl.Readline()
 		switch {
+		case err != nil && l.tty.hungUp():
+			return "", errHangup
 		case err == readline.ErrInterrupt:
 			return "", errInterrupted
 		case err == io.EOF && l.tty.lastByte() != ctrlD:
@@ -158,6 +165,7 @@ func (l *lineReader) Close() {
 }
 
 const (
+	ctrlC = 0x03
 	ctrlD = 0x04
 	ctrlL = 0x0c
 	ctrlZ = 0x1a
@@ -177,6 +185,9 @@ const (
 //   - it waits in poll(2) on the terminal and a wake-up pipe, so that
 //     exitRaw and Close can take back a read that is waiting;
 //   - it clears the screen on Ctrl-L (readline only redraws the line);
+//   - it repeats Ctrl-C until the Readline call ends: readline takes a
+//     Ctrl-C during Ctrl-R search or a completion list as leaving that
+//     mode only, where bash discards the line;
 //   - it drops Ctrl-Z, which readline would answer by sending SIGTSTP to
 //     the shell and its parent and then waiting for a resume that never
 //     comes in a shell that cannot stop. (Dropping it here rather than in
@@ -197,6 +208,13 @@ type ttyInput struct {
 	closed bool
 	saved  *unix.Termios // the settings makeRaw replaced
 	last   byte          // the last byte returned
+	// reintr: a Ctrl-C was returned and the Readline call has not
+	// ended; the next read returns Ctrl-C again.
+	reintr bool
+	// hungup: the terminal is gone. Reads return Ctrl-C: at end of
+	// input readline would run the half-typed line as if Enter was
+	// pressed.
+	hungup bool
 }
 
 func newTTYInput(fd int, out io.Writer) (*ttyInput, error) {
@@ -209,7 +227,7 @@ func newTTYInput(fd int, out io.Writer) (*ttyInput, error) {
 }
 
 // Read returns one byte of terminal input, waiting until a Readline call
-// is active. It returns io.EOF after Close or when the terminal hangs up.
+// is active. It returns io.EOF after Close.
 func (t *ttyInput) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
@@ -220,10 +238,15 @@ func (t *ttyInput) Read(p []byte) (int, error) {
 		for !t.active && !t.closed {
 			t.cond.Wait()
 		}
-		closed := t.closed
+		closed, reintr := t.closed, t.reintr || t.hungup
+		t.reintr = false
 		t.mu.Unlock()
 		if closed {
 			return 0, io.EOF
+		}
+		if reintr {
+			p[0] = ctrlC
+			return 1, nil
 		}
 		fds[0].Revents, fds[1].Revents = 0, 0
 		if _, err := unix.Poll(fds, -1); err != nil {
@@ -250,12 +273,12 @@ func (t *ttyInput) Read(p []byte) (int, error) {
 		switch {
 		case err == unix.EINTR || err == unix.EAGAIN:
 			continue
-		case err == unix.EIO:
-			return 0, io.EOF // hung up
-		case err != nil:
-			return 0, err
-		case n == 0:
-			return 0, io.EOF
+		case err != nil || n == 0: // EIO: hung up
+			t.mu.Lock()
+			t.hungup = true
+			t.mu.Unlock()
+			p[0] = ctrlC
+			return 1, nil
 		case b[0] == ctrlZ:
 			continue
 		case b[0] == ctrlL:
@@ -265,6 +288,7 @@ func (t *ttyInput) Read(p []byte) (int, error) {
 		}
 		t.mu.Lock()
 		t.last = b[0]
+		t.reintr = b[0] == ctrlC
 		t.mu.Unlock()
 		p[0] = b[0]
 		return 1, nil
@@ -282,6 +306,13 @@ func (t *ttyInput) drainWake() {
 
 // wakeUp makes a waiting poll return so the reader re-checks its state.
 func (t *ttyInput) wakeUp() { unix.Write(t.wake[1], []byte{0}) }
+
+// hungUp reports whether the terminal hung up.
+func (t *ttyInput) hungUp() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.hungup
+}
 
 // lastByte returns the last byte handed to readline.
 func (t *ttyInput) lastByte() byte {
@@ -326,6 +357,7 @@ func (t *ttyInput) exitRaw() error {
 	saved := t.saved
 	t.saved = nil
 	t.active = false
+	t.reintr = false
 	t.mu.Unlock()
 	t.wakeUp()
 	if saved == nil {

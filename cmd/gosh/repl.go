@@ -88,6 +88,9 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 				fmt.Fprintln(stderr, "exit")
 			}
 			return r.Exit()
+		case err == errHangup:
+			runHangupHooks()
+			return r.Exit()
 		case err == errInterrupted:
 			r.SetStatus(130)
 			eofs = 0
