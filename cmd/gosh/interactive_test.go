@@ -567,6 +567,12 @@ func TestInteractiveHangupDiscardsLine(t *testing.T) {
 func TestInteractiveCtrlDExits(t *testing.T) {
 	t.Parallel()
 	s := newShell(t, "IGNOREEOF=1")
+	// The Delete key on an empty line is not Ctrl-D (readline alone
+	// takes it for one).
+	s.send("\x1b[3~")
+	s.send("echo after-delete\r")
+	s.expect("echo after-delete\r\nafter-delete\r\n")
+	s.prompt()
 	s.run("false")
 	s.send("\x04")
 	s.expect(`Use "exit" to leave the shell.`)
@@ -599,6 +605,22 @@ func TestInteractiveStartupFiles(t *testing.T) {
 		s.send("exit\r")
 		s.wait()
 	}
+}
+
+// Without PS1 in the environment the prompt is user@host:dir$ .
+func TestInteractiveDefaultPrompt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var env []string
+	for _, kv := range shellEnv(dir) {
+		if !strings.HasPrefix(kv, "PS1=") {
+			env = append(env, kv)
+		}
+	}
+	s := startShell(t, dir, env, "--norc")
+	s.expect(`\S+@\S+:~[$#] `)
+	s.send("exit\r")
+	s.wait()
 }
 
 func TestInteractivePromptEscapes(t *testing.T) {
