@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 
 	goshexec "gosh/exec"
@@ -32,14 +31,7 @@ func installSignals(r *shell.Runner) {
 	}()
 }
 
-// interact runs the read-eval loop of an interactive shell and returns
-// its exit status.
-//
-// Order at startup, as bash: the startup file (~/.goshrc, or $ENV in
-// POSIX mode), then the history file (so the startup file may set
-// HISTFILE and HISTSIZE), then the loop. Each command is read whole (PS2
-// for continuation lines while the parser says it is incomplete), added
-// to the history, and run.
+// interact runs the read-eval loop of an interactive shell.
 func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) int {
 	r.SetInteractive(true)
 	intr := make(chan os.Signal, 1)
@@ -51,6 +43,12 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 			}
 		}
 	}()
+	// Order at startup, as bash: the startup file (~/.goshrc, or $ENV
+	// in POSIX mode), then the history file (so the startup file may set
+	// HISTFILE and HISTSIZE), then the loop. Each command is read whole
+	// (PS2 for continuation lines while the parser says it is
+	// incomplete), added to the history, and run. History needs no
+	// saving at exit or hang-up: each command is in the file once read.
 	if _, ok := os.LookupEnv("PS1"); !ok {
 		r.SetVar("PS1", defaultPS1)
 	}
@@ -67,7 +65,6 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 	defer setSessionHistory(nil)
 	in := newLineReader(stdin, stdout, stderr, completer(r))
 	defer in.Close()
-	atHangup(in.Close)
 
 	eofs := 0
 	for {
@@ -89,7 +86,6 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 			}
 			return r.Exit()
 		case err == errHangup:
-			runHangupHooks()
 			return r.Exit()
 		case err == errInterrupted:
 			r.SetStatus(130)
@@ -199,33 +195,6 @@ func runPromptCommand(r *shell.Runner) {
 	st := r.Status()
 	r.RunSource([]byte(pc), "PROMPT_COMMAND")
 	r.SetStatus(st)
-}
-
-// Hang-up hooks: what must be done before a hung-up interactive shell
-// exits (restoring the terminal's settings if the line editor had it).
-// History needs no saving: every command is in the file once entered.
-// The SIGHUP handler calls runHangupHooks before hanging up the jobs.
-var hangup struct {
-	sync.Mutex
-	hooks []func()
-}
-
-// atHangup registers f to run on hang-up.
-func atHangup(f func()) {
-	hangup.Lock()
-	hangup.hooks = append(hangup.hooks, f)
-	hangup.Unlock()
-}
-
-// runHangupHooks runs the hang-up hooks, each once.
-func runHangupHooks() {
-	hangup.Lock()
-	hooks := hangup.hooks
-	hangup.hooks = nil
-	hangup.Unlock()
-	for _, f := range hooks {
-		f()
-	}
 }
 
 func dieBySignal(sig syscall.Signal) { goshexec.DieBySignal(sig) }
