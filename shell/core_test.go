@@ -135,6 +135,8 @@ var coreCases = []coreCase{
 	{name: "param-default", script: `unset u; echo "${u:-d} ${u-e} ${u:+x}"`, stdout: "d e \n"},
 	{name: "param-assign", script: `echo "${v:=set}" $v`, stdout: "set set\n"},
 	{name: "param-trim", script: `p=/a/b.c.d; echo ${p##*/} ${p%.*} ${p%%.*} ${p#/}`, stdout: "b.c.d /a/b.c /a/b a/b.c.d\n"},
+	{name: "param-quoted-pattern", script: `x='a*b'; p='*'; echo "${x#"a*"} ${x%"$p"b} ${x#a*}"`, stdout: "b a *b\n"},
+	{name: "param-anchored-repl", script: `s=abcabc; echo ${s/#abc/-} ${s/%abc/-} ${s/#b/-}`, stdout: "-abc abc- abcabc\n", bashOnly: true},
 	{name: "param-length", script: `s=hello; echo ${#s}`, stdout: "5\n"},
 	{name: "param-error", script: `: ${nope?}; echo not`, status: 1, skip: []string{"bash", "dash"},
 		why: "the shell exits; with status 1 as bash does for a script file (bash -c exits 127, dash 2)"},

@@ -54,6 +54,10 @@ func (r *Runner) path(name string) string {
 }
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
+	words, err := r.fixWords(words)
+	if err != nil {
+		return nil, err
+	}
 	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
 		return r.fieldsIFS(ifs.Str, words)
 	}
@@ -61,14 +65,26 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Literal(r.cfg(), w)
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Pattern(r.cfg(), w)
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Document(r.cfg(), w)
 }
 
