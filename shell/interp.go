@@ -314,6 +314,11 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 	r.runPendingTraps()
 }
 
+// isLitWord reports whether w is a plain literal (a name or a number).
+func isLitWord(w *syntax.Word) bool {
+	return len(w.Parts) == 1 && w.Lit() != ""
+}
+
 // setsPipeStatus reports commands that are a one-stage pipeline for
 // PIPESTATUS. Pipelines set it themselves, and lists and compound commands
 // leave the value of the last pipeline they ran.
@@ -443,7 +448,17 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case *syntax.LetClause:
 		status := 0
 		for _, x := range c.Exprs {
-			n, err := r.arith(x)
+			var n int
+			var err error
+			if w, ok := x.(*syntax.Word); ok && !isLitWord(w) {
+				// let "y = 3 * 4": the quoted word is an expression.
+				var s string
+				if s, err = r.literal(w); err == nil {
+					n, err = r.arithString(s)
+				}
+			} else {
+				n, err = r.arith(x)
+			}
 			if err != nil {
 				return r.expandError(err)
 			}
