@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 
 	"gosh/exec"
 
@@ -25,9 +27,7 @@ func (r *Runner) cfg() *expand.Config {
 			Env:       runnerEnv{r},
 			CmdSubst:  r.cmdSubst,
 			ProcSubst: r.procSubst,
-			ReadDir2: func(dir string) ([]os.DirEntry, error) {
-				return os.ReadDir(r.path(dir))
-			},
+			ReadDir2: r.globReadDir,
 		}
 	}
 	c := r.expCfg
@@ -40,9 +40,22 @@ func (r *Runner) cfg() *expand.Config {
 	if r.opts.Noglob {
 		c.ReadDir2 = nil
 	} else if c.ReadDir2 == nil {
-		c.ReadDir2 = func(dir string) ([]os.DirEntry, error) { return os.ReadDir(r.path(dir)) }
+		c.ReadDir2 = r.globReadDir
 	}
 	return c
+}
+
+// globReadDir lists a directory for pathname expansion. A directory that
+// cannot be read (no permission, or a /proc entry whose process exited
+// meanwhile) has no matches, as in sh, instead of failing the expansion;
+// a missing path and a non-directory are reported, as expand needs them
+// to tell what exists.
+func (r *Runner) globReadDir(dir string) ([]os.DirEntry, error) {
+	ents, err := os.ReadDir(r.path(dir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil
+	}
+	return ents, err
 }
 
 // path resolves name against the runner's directory.
