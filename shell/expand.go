@@ -162,7 +162,7 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	}()
 	sub := r.subshellCopy()
 	sub.fds.set(1, newFdRef(pw))
-	sub.stmts(cs.Stmts)
+	sub.guard(func() { sub.stmts(cs.Stmts) })
 	status := sub.finishSubshell()
 	<-done
 	r.lastStatus = status
@@ -193,7 +193,7 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 	}
 	done := make(chan struct{})
 	go func() {
-		sub.stmts(ps.Stmts)
+		sub.guard(func() { sub.stmts(ps.Stmts) })
 		sub.finishSubshell()
 		close(done)
 	}()
