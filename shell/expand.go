@@ -27,7 +27,7 @@ func (r *Runner) cfg() *expand.Config {
 			Env:       runnerEnv{r},
 			CmdSubst:  r.cmdSubst,
 			ProcSubst: r.procSubst,
-			ReadDir2: r.globReadDir,
+			ReadDir2:  r.globReadDir,
 		}
 	}
 	c := r.expCfg
