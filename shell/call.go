@@ -196,6 +196,9 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 		cmd.HoldReap = true
 	}
 	r.sh.hooks.beforeStart(cmd)
+	if r.startHook != nil {
+		r.startHook(cmd)
+	}
 	proc, err := exec.Start(cmd)
 	if err != nil {
 		return nil, r.startError(name, path, args, err)

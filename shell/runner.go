@@ -57,6 +57,8 @@ func (s *shared) random() int {
 type Options struct {
 	Errexit, Nounset, Xtrace, Verbose, Noexec, Noglob, Noclobber,
 	Allexport, Pipefail, Monitor, Interactive, Notify, Hashall bool
+	// Trace traces every pipeline of two or more stages (set -o trace).
+	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
@@ -136,6 +138,11 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
 	sourceDepth    int
+	// tracer traces the pipeline startPipeline is starting (nil: none);
+	// startHook adjusts the next child this runner starts. Neither is
+	// copied into subshells: they belong to one pipeline's start.
+	tracer    *exec.Tracer
+	startHook func(*exec.Cmd)
 }
 
 // Option configures a new Runner.
