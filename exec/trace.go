@@ -123,6 +123,7 @@ func (t *Tracer) Relay(i int, r, w *os.File) *os.File {
 		capB, _ = PipeSize(wb)
 	}
 	p := &tracePipe{a: r, b: wb, capA: capA, capB: capB, done: make(chan struct{})}
+	p.fill = []fillPoint{{at: time.Now()}} // every curve starts empty
 	t.mu.Lock()
 	t.pipes[i] = p
 	t.mu.Unlock()
@@ -458,15 +459,19 @@ func poll(fds []unix.PollFd) bool {
 func (p *tracePipe) finish(broken bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	left := fionread(int(p.b.Fd()))
 	if broken {
 		p.broken = true
 		p.leftA = int64(fionread(int(p.a.Fd())))
-		p.leftB = int64(fionread(int(p.b.Fd())))
+		p.leftB = int64(left)
+		left += int(p.leftA)
 	}
 	p.a.Close()
 	p.b.Close()
 	p.closed = true
 	p.ended = time.Now()
+	// The curve's last point: what the reader still had to read.
+	p.fill = append(p.fill, fillPoint{at: p.ended, bytes: left})
 }
 
 func (p *tracePipe) isClosed() bool {
