@@ -411,7 +411,12 @@ func (p *tracePipe) run() {
 			p.mu.Lock()
 			p.moved += n
 			p.mu.Unlock()
-			continue
+			// Usually A is empty now: wait for it without another
+			// splice that would only fail.
+			if fionread(a) > 0 {
+				continue
+			}
+			err = unix.EAGAIN
 		}
 		switch err {
 		case nil: // end of file on A
