@@ -220,6 +220,18 @@ var Workloads = []Workload{
 		Baseline: "gosh",
 	},
 	{
+		// The same with the sampling-only tracer (GOSH_TRACE_RELAY=off:
+		// wchan and /proc/PID/io, no relay, bytes estimated).
+		Name:     "1GiB head|cat|cat|wc -c traced, no relay",
+		Script:   "GOSH_TRACE_RELAY=off; head -c 1G /dev/zero | cat | cat | wc -c",
+		Want:     "1073741824\n",
+		Runs:     5,
+		Budget:   30 * time.Second,
+		Only:     []string{"gosh"},
+		With:     []string{"gosh-traced"},
+		Baseline: "gosh",
+	},
+	{
 		Name:    "idle interactive RSS",
 		Idle:    true,
 		Runs:    3,

@@ -42,6 +42,7 @@ var pageSize = os.Getpagesize()
 // after every stage has ended.
 type Tracer struct {
 	interval time.Duration
+	noRelay  bool
 	start    time.Time
 	command  string
 
@@ -72,14 +73,24 @@ type traceStage struct {
 	limiting  time.Duration // time it was the pipeline's bottleneck
 }
 
+// TraceOptions tune a Tracer; the zero value is the default.
+type TraceOptions struct {
+	// Interval is the sampling period; <= 0 means DefaultTraceInterval.
+	Interval time.Duration
+	// NoRelay leaves the pipes alone: no exact byte counts or fill
+	// levels (bytes are estimated from /proc/PID/io), but no cost per
+	// byte either.
+	NoRelay bool
+}
+
 // NewTracer starts tracing a pipeline of len(texts) stages; texts are the
-// stages' source text and command the whole pipeline's. interval <= 0
-// means DefaultTraceInterval.
-func NewTracer(command string, texts []string, interval time.Duration) *Tracer {
+// stages' source text and command the whole pipeline's.
+func NewTracer(command string, texts []string, opts TraceOptions) *Tracer {
+	interval := opts.Interval
 	if interval <= 0 {
 		interval = DefaultTraceInterval
 	}
-	t := &Tracer{interval: interval, start: time.Now(), command: command,
+	t := &Tracer{interval: interval, noRelay: opts.NoRelay, start: time.Now(), command: command,
 		stop: make(chan struct{}), stopped: make(chan struct{})}
 	t.last = t.start
 	for _, s := range texts {
@@ -100,7 +111,7 @@ func NewTracer(command string, texts []string, interval time.Duration) *Tracer {
 // the one pipe did. If the relay cannot be made, r is returned and that
 // pipe is only sampled, not counted.
 func (t *Tracer) Relay(i int, r, w *os.File) *os.File {
-	if t == nil || i < 0 || i >= len(t.pipes) {
+	if t == nil || t.noRelay || i < 0 || i >= len(t.pipes) {
 		return r
 	}
 	total, err := PipeSize(w)

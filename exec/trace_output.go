@@ -53,7 +53,8 @@ func (tr *Trace) WriteTable(w io.Writer) error {
 	tw.Flush()
 	for _, p := range tr.Pipes {
 		if !p.Counted {
-			fmt.Fprintf(&b, "pipe %d>%d: not counted (relay unavailable)\n", p.From+1, p.To+1)
+			fmt.Fprintf(&b, "pipe %d>%d: not relayed; the writer wrote ~%s in all, the reader read ~%s in all\n",
+				p.From+1, p.To+1, HumanBytes(p.Written), HumanBytes(p.Read))
 			continue
 		}
 		fmt.Fprintf(&b, "pipe %d>%d: %s written (%d B), %s read", p.From+1, p.To+1,

@@ -81,8 +81,11 @@ type TracePipe struct {
 	Index int `json:"index"`
 	From  int `json:"from"`
 	To    int `json:"to"`
-	// Counted is false when the relay could not be set up; then the
-	// byte counts are zero.
+	// Counted is false when the pipe was not relayed (trace -n, or the
+	// relay could not be set up): then Written is the writer's wchar and
+	// Read the reader's rchar from /proc/PID/io (every write and read of
+	// those processes, not only this pipe's; 0 for in-process stages),
+	// and the fill figures are zero.
 	Counted bool `json:"counted"`
 	// Written is what the writer put in, Read what the reader took out,
 	// Relayed what moved between the relay's two pipes.
@@ -139,6 +142,12 @@ func (t *Tracer) build(now time.Time, statuses []int) *Trace {
 			p.mu.Unlock()
 		}
 		tr.Pipes = append(tr.Pipes, tp)
+	}
+	for i := range tr.Pipes {
+		if p := &tr.Pipes[i]; !p.Counted {
+			p.Written = t.stages[i].io["wchar"]
+			p.Read = t.stages[i+1].io["rchar"]
+		}
 	}
 	best := -1
 	for i, s := range t.stages {

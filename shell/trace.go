@@ -19,7 +19,7 @@ func init() {
 }
 
 // traceUsage is printed for a bad trace command line.
-const traceUsage = "usage: trace [-q] [-L] [-o table-file] [-j json-file] [-c chrome-file] [-s svg-file] [-i interval] command [| command ...]"
+const traceUsage = "usage: trace [-q] [-L] [-n] [-o table-file] [-j json-file] [-c chrome-file] [-s svg-file] [-i interval] command [| command ...]"
 
 // traceConfig says where a traced pipeline's outputs go. File names may
 // contain %n, replaced by a number counting the shell's traced pipelines.
@@ -31,6 +31,7 @@ type traceConfig struct {
 	chrome   string
 	svg      string
 	interval time.Duration
+	noRelay  bool // sample only: no byte counts through a relay
 }
 
 // traceSeq numbers traced pipelines for %n in output file names.
@@ -38,13 +39,15 @@ var traceSeq atomic.Int64
 
 // baseTraceConfig reads the defaults from GOSH_TRACE_TABLE (a file, or
 // "none"), GOSH_TRACE_JSON, GOSH_TRACE_CHROME, GOSH_TRACE_SVG and
-// GOSH_TRACE_INTERVAL (a Go duration such as 5ms).
+// GOSH_TRACE_INTERVAL (a Go duration such as 5ms) and GOSH_TRACE_RELAY
+// (off: sample only, see TRACING.md).
 func (r *Runner) baseTraceConfig() *traceConfig {
 	c := &traceConfig{table: r.Var("GOSH_TRACE_TABLE"), json: r.Var("GOSH_TRACE_JSON"),
 		chrome: r.Var("GOSH_TRACE_CHROME"), svg: r.Var("GOSH_TRACE_SVG")}
 	if c.table == "none" {
 		c.table, c.quiet = "", true
 	}
+	c.noRelay = r.Var("GOSH_TRACE_RELAY") == "off"
 	if d, err := time.ParseDuration(r.Var("GOSH_TRACE_INTERVAL")); err == nil && d > 0 {
 		c.interval = d
 	}
@@ -68,6 +71,8 @@ func (c *traceConfig) parse(args []string) (int, error) {
 			c.quiet = true
 		case "-L":
 			c.noLive = true
+		case "-n":
+			c.noRelay = true
 		case "-o", "-j", "-c", "-s", "-i":
 			if i+1 >= len(args) {
 				return 0, fmt.Errorf("%s: option requires an argument", a)
@@ -193,7 +198,7 @@ func (r *Runner) tracePipeline(c *traceConfig, stmts []*syntax.Stmt, errToo []bo
 	if text == "" {
 		text = stmtsText(stmts)
 	}
-	tr := exec.NewTracer(text, texts, c.interval)
+	tr := exec.NewTracer(text, texts, exec.TraceOptions{Interval: c.interval, NoRelay: c.noRelay})
 	stopLive := func() {}
 	if f := r.fds.get(2); f != nil && !c.noLive && !c.quiet && c.table == "" && isTerminal(f) {
 		stopLive = tr.Live(f, time.Second, 250*time.Millisecond)

@@ -219,6 +219,21 @@ func TestTraceBottleneck(t *testing.T) {
 	}
 }
 
+// TestTraceNoRelay: trace -n leaves the pipes alone and estimates bytes
+// from the kernel's per-process counters.
+func TestTraceNoRelay(t *testing.T) {
+	t.Parallel()
+	out, tr := traced(t, "GOSH_TRACE_RELAY=off; set -o trace; head -c 1000000 /dev/zero | cat | wc -c; echo ${PIPESTATUS[@]}")
+	if out != "1000000\n0 0 0\n" {
+		t.Fatalf("stdout %q", out)
+	}
+	for _, p := range tr.Pipes {
+		if p.Counted || p.Written != 1000000 || p.Read < 1000000 || p.Capacity != 0 {
+			t.Errorf("pipe %+v", p)
+		}
+	}
+}
+
 // TestTraceUnchanged: tracing changes neither output nor statuses.
 func TestTraceUnchanged(t *testing.T) {
 	t.Parallel()
@@ -234,9 +249,11 @@ func TestTraceUnchanged(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		st0, out0, _ := runScript(t, dir, src)
-		st1, out1, _ := runScript(t, dir, "set -o trace; "+src, "GOSH_TRACE_TABLE=none")
-		if st0 != st1 || out0 != out1 {
-			t.Errorf("%q: untraced %d %q, traced %d %q", src, st0, out0, st1, out1)
+		for _, relay := range []string{"on", "off"} {
+			st1, out1, _ := runScript(t, dir, "set -o trace; "+src, "GOSH_TRACE_TABLE=none", "GOSH_TRACE_RELAY="+relay)
+			if st0 != st1 || out0 != out1 {
+				t.Errorf("%q: untraced %d %q, traced (relay %s) %d %q", src, st0, out0, relay, st1, out1)
+			}
 		}
 	}
 }
