@@ -246,7 +246,11 @@ func (tr *Trace) WriteSVG(w io.Writer) error {
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", label, axis, label+plot, axis)
 	for k := 0; k <= 5; k++ {
 		s := wall * float64(k) / 5
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", x(s), axis+16, HumanSeconds(s))
+		anchor := "middle"
+		if k == 5 {
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`+"\n", x(s), axis+16, anchor, HumanSeconds(s))
 	}
 	lx := 8.0
 	for _, st := range []string{"running", "blocked_read", "blocked_write", "other"} {
