@@ -219,7 +219,7 @@ func (r *Runner) tracePipeline(c *traceConfig, stmts []*syntax.Stmt, errToo []bo
 // writeTrace writes the table and the requested files.
 func (r *Runner) writeTrace(c *traceConfig, t *exec.Trace) {
 	seq := strconv.FormatInt(traceSeq.Add(1), 10)
-	name := func(s string) string { return r.path(strings.ReplaceAll(s, "%n", seq)) }
+	name := func(s string) string { return strings.ReplaceAll(s, "%n", seq) }
 	if !c.quiet {
 		if c.table == "" {
 			r.sh.stderrMu.Lock()
@@ -239,8 +239,10 @@ func (r *Runner) writeTrace(c *traceConfig, t *exec.Trace) {
 	}
 }
 
-func (r *Runner) writeTraceFile(path string, write func(io.Writer) error) {
-	f, err := os.Create(path)
+// writeTraceFile writes one output to name (relative to the shell's
+// directory).
+func (r *Runner) writeTraceFile(name string, write func(io.Writer) error) {
+	f, err := os.Create(r.path(name))
 	if err == nil {
 		err = write(f)
 		if cerr := f.Close(); err == nil {
@@ -248,6 +250,6 @@ func (r *Runner) writeTraceFile(path string, write func(io.Writer) error) {
 		}
 	}
 	if err != nil {
-		r.errf("trace: %v", unwrapSyscall(err))
+		r.errf("trace: %s: %v", name, unwrapSyscall(err))
 	}
 }
