@@ -71,6 +71,14 @@ type traceStage struct {
 	times     [numTraceStates]time.Duration
 	spans     []span
 	limiting  time.Duration // time it was the pipeline's bottleneck
+	holding   time.Duration // time it held its neighbours up while in TraceOther
+	children  []traceChild  // live processes an in-process stage started
+}
+
+// traceChild is a process started by an in-process stage.
+type traceChild struct {
+	proc  *Process
+	wchan *os.File
 }
 
 // TraceOptions tune a Tracer; the zero value is the default.
@@ -197,6 +205,10 @@ func (t *Tracer) Ended(i int) {
 	t.sampleLocked(now)
 	s := t.stages[i]
 	s.live, s.end = false, now
+	for _, c := range s.children {
+		c.wchan.Close()
+	}
+	s.children = nil
 }
 
 // exited runs on the reaper's goroutine when stage i's process p has
@@ -279,7 +291,10 @@ func (t *Tracer) sampleLocked(now time.Time) {
 		case s.wchan != nil:
 			states[i] = readWchan(s.wchan)
 		case s.inProcess:
-			states[i] = t.inferState(i, fillA, fillB)
+			var ok bool
+			if states[i], ok = s.childState(); !ok {
+				states[i] = t.inferState(i, fillA, fillB)
+			}
 		default:
 			states[i] = TraceOther
 		}
@@ -305,15 +320,65 @@ func (t *Tracer) sampleLocked(now time.Time) {
 		return
 	}
 	for i, s := range t.stages {
-		if !alive[i] || states[i] != TraceRunning {
+		if !alive[i] || (states[i] != TraceRunning && states[i] != TraceOther) {
 			continue
 		}
 		upOK := i == 0 || !alive[i-1] || states[i-1] == TraceWriting
 		downOK := i == n-1 || !alive[i+1] || states[i+1] == TraceReading
 		if upOK && downOK && (i > 0 && alive[i-1] || i < n-1 && alive[i+1]) {
-			s.limiting += now.Sub(prev)
+			if states[i] == TraceRunning {
+				s.limiting += now.Sub(prev)
+			} else {
+				s.holding += now.Sub(prev)
+			}
 		}
 	}
+}
+
+// ChildHook returns a function to call with every process in-process
+// stage i (or a subshell of it) starts, so that the stage's state is that
+// of its children while it waits for them; nil on a nil Tracer.
+func (t *Tracer) ChildHook(i int) func(*Process) {
+	if t == nil || i < 0 || i >= len(t.stages) {
+		return nil
+	}
+	return func(p *Process) {
+		f, err := os.Open("/proc/" + strconv.Itoa(p.Pid) + "/wchan")
+		if err != nil {
+			return
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if s := t.stages[i]; s.live {
+			s.children = append(s.children, traceChild{p, f})
+		} else {
+			f.Close()
+		}
+	}
+}
+
+// childState is the state of an in-process stage's live children: running
+// if any runs, else blocked writing, else blocked reading, else other; ok
+// is false when it has none. Children that have exited are dropped.
+func (s *traceStage) childState() (st TraceState, ok bool) {
+	rank := [numTraceStates]int{TraceRunning: 3, TraceWriting: 2, TraceReading: 1, TraceOther: 0}
+	live := s.children[:0]
+	for _, c := range s.children {
+		select {
+		case <-c.proc.Done():
+			c.wchan.Close()
+			continue
+		default:
+		}
+		live = append(live, c)
+		cs := readWchan(c.wchan)
+		if !ok || rank[cs] > rank[st] {
+			st, ok = cs, true
+		}
+	}
+	clear(s.children[len(live):])
+	s.children = live
+	return st, ok
 }
 
 // inferState guesses what an in-process stage is doing from its pipes:

@@ -109,9 +109,9 @@ func HumanSeconds(s float64) string {
 	switch {
 	case s <= 0:
 		return "0"
-	case s < 1e-3:
+	case s < 0.9995e-3:
 		return fmt.Sprintf("%.0fus", s*1e6)
-	case s < 1:
+	case s < 0.9995:
 		return fmt.Sprintf("%.0fms", s*1e3)
 	case s < 100:
 		return fmt.Sprintf("%.2fs", s)

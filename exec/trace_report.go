@@ -149,7 +149,7 @@ func (t *Tracer) build(now time.Time, statuses []int) *Trace {
 			p.Read = t.stages[i+1].io["rchar"]
 		}
 	}
-	best := -1
+	best, holder := -1, -1
 	for i, s := range t.stages {
 		ts := TraceStage{Index: i, Text: s.text, Kind: "not_started", Argv: []string{},
 			Spans: []Span{}, Limiting: s.limiting.Seconds()}
@@ -194,16 +194,25 @@ func (t *Tracer) build(now time.Time, statuses []int) *Trace {
 		if best < 0 || s.limiting > t.stages[best].limiting {
 			best = i
 		}
+		if holder < 0 || s.holding > t.stages[holder].holding {
+			holder = i
+		}
 		tr.Stages = append(tr.Stages, ts)
 	}
-	tr.Verdict = verdict(tr, best)
+	held := 0.0
+	if holder >= 0 {
+		held = t.stages[holder].holding.Seconds()
+	}
+	tr.Verdict = verdict(tr, best, holder, held)
 	return tr
 }
 
 // verdict names the bottleneck in plain words. A stage is the bottleneck
 // when it was running while its neighbours waited on it for at least a
-// quarter of the pipeline's time and for more than two samples.
-func verdict(tr *Trace, best int) string {
+// quarter of the pipeline's time and for more than two samples. Failing
+// that, a stage that kept its neighbours waiting as long while it waited
+// on something else (a sleep, a child, the disk) is named.
+func verdict(tr *Trace, best, holder int, held float64) string {
 	if len(tr.Stages) < 2 {
 		return "a single command: no pipe to be limited by"
 	}
@@ -214,6 +223,10 @@ func verdict(tr *Trace, best int) string {
 			return fmt.Sprintf("stage %d (%s) is the bottleneck: it ran while its neighbours waited on it for %.0f%% of the time",
 				best+1, s.Text, 100*s.Limiting/tr.Wall)
 		}
+	}
+	if holder >= 0 && held >= tr.Wall/4 && held > 2*tr.Interval {
+		return fmt.Sprintf("no bottleneck by CPU: stage %d (%s) kept its neighbours waiting on it for %.0f%% of the time while it waited on something other than its pipes",
+			holder+1, tr.Stages[holder].Text, 100*held/tr.Wall)
 	}
 	// No stage held the others up: say what the time went to.
 	var run, wait float64

@@ -203,6 +203,9 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 	if err != nil {
 		return nil, r.startError(name, path, args, err)
 	}
+	if r.childHook != nil {
+		r.childHook(proc)
+	}
 	return proc, 0
 }
 

@@ -153,6 +153,9 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		}
 		tr := r.tracer
 		tr.InProcess(i)
+		if hook := tr.ChildHook(i); hook != nil {
+			s.sub.childHook = hook
+		}
 		s.sub.pgroup = pgid
 		if pgid == 0 {
 			s.sub.pgroup = -1

@@ -143,6 +143,9 @@ type Runner struct {
 	// copied into subshells: they belong to one pipeline's start.
 	tracer    *exec.Tracer
 	startHook func(*exec.Cmd)
+	// childHook is told of every process this runner and its subshells
+	// start: the tracer watches an in-process stage's children.
+	childHook func(*exec.Process)
 }
 
 // Option configures a new Runner.
@@ -299,6 +302,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fg:          r.fg,
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
+		childHook:   r.childHook,
 	}
 	s.funcsShared = true
 	return s

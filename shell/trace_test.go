@@ -206,6 +206,11 @@ func TestTraceBlockedRead(t *testing.T) {
 	if tr.Stages[0].Kind != "in_process" || tr.Pipes[0].Read != 3 {
 		t.Errorf("subshell stage %+v, pipe %+v", tr.Stages[0], tr.Pipes[0])
 	}
+	// The subshell's state is its child's: sleep is neither running nor
+	// on a pipe.
+	if o := tr.Stages[0].Time.Other; o < 2*0.9 {
+		t.Errorf("subshell waited on sleep %.3fs, want 2s", o)
+	}
 }
 
 func TestTraceBottleneck(t *testing.T) {
