@@ -137,6 +137,8 @@ var coreCases = []coreCase{
 	{name: "param-trim", script: `p=/a/b.c.d; echo ${p##*/} ${p%.*} ${p%%.*} ${p#/}`, stdout: "b.c.d /a/b.c /a/b a/b.c.d\n"},
 	{name: "param-quoted-pattern", script: `x='a*b'; p='*'; echo "${x#"a*"} ${x%"$p"b} ${x#a*}"`, stdout: "b a *b\n"},
 	{name: "param-anchored-repl", script: `s=abcabc; echo ${s/#abc/-} ${s/%abc/-} ${s/#b/-}`, stdout: "-abc abc- abcabc\n", bashOnly: true},
+	{name: "params-default", script: `f() { for a in "${@:-.}"; do echo "[$a]"; done; }; f; f "a b" c`, stdout: "[.]\n[a b]\n[c]\n"},
+	{name: "params-alternate", script: `set -- x y; set -- "${@:+set}" ${*:-unset}; echo "$# $*"`, stdout: "3 set x y\n"},
 	{name: "param-length", script: `s=hello; echo ${#s}`, stdout: "5\n"},
 	{name: "param-error", script: `: ${nope?}; echo not`, status: 1, skip: []string{"bash", "dash"},
 		why: "the shell exits; with status 1 as bash does for a script file (bash -c exits 127, dash 2)"},

@@ -19,13 +19,15 @@ import (
 //     escaped.
 //   - ${x/#pat/rep} and ${x/%pat/rep} (replacement anchored at the start or
 //     the end) are not supported; gosh computes them itself.
+//   - ${@:-word}, ${@+word} and the like ("${@:-.}" is a common idiom)
+//     ignore the operator; gosh picks the word or plain $@ itself.
 
 // fixWord returns w, or a rewritten copy when it needs one of the fixes.
 func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 	if w == nil || !needsFix(w.Parts) {
 		return w, nil
 	}
-	parts, err := r.fixParts(w.Parts)
+	parts, err := r.fixParts(w.Parts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +63,7 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
 				return true
 			}
 		}
@@ -76,6 +78,50 @@ func anchoredRepl(pe *syntax.ParamExp) bool {
 	lit, ok := pe.Repl.Orig.Parts[0].(*syntax.Lit)
 	return ok && (strings.HasPrefix(lit.Value, "#") || strings.HasPrefix(lit.Value, "%")) &&
 		pe.Index == nil && pe.Param != nil && pe.Param.Value != "@" && pe.Param.Value != "*"
+}
+
+// paramsDefault reports ${@-w} ${@:-w} ${@+w} ${@:+w} and the same on $*.
+func paramsDefault(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil || pe.Index != nil || pe.Param == nil || (pe.Param.Value != "@" && pe.Param.Value != "*") {
+		return false
+	}
+	switch pe.Exp.Op {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
+		return true
+	}
+	return false
+}
+
+// paramsDefaultParts returns what ${@:-w} and its kin stand for: the
+// parts of w, or plain $@ (or $*). Unquoted, w is handed back as the
+// default of a name no script can set, so expand still splits it.
+func (r *Runner) paramsDefaultParts(pe *syntax.ParamExp, quoted bool) []syntax.WordPart {
+	set := len(r.params) > 0
+	null := strings.Join(r.params, "") == ""
+	var useWord bool
+	switch pe.Exp.Op {
+	case syntax.DefaultUnset:
+		useWord = !set
+	case syntax.DefaultUnsetOrNull:
+		useWord = !set || null
+	case syntax.AlternateUnset:
+		useWord = set
+	case syntax.AlternateUnsetOrNull:
+		useWord = set && !null
+	}
+	if useWord {
+		if pe.Exp.Word == nil {
+			return nil
+		}
+		if !quoted {
+			return []syntax.WordPart{&syntax.ParamExp{Param: &syntax.Lit{Value: "gosh-unset"},
+				Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: pe.Exp.Word}}}
+		}
+		return pe.Exp.Word.Parts
+	}
+	plain := *pe
+	plain.Exp = nil
+	return []syntax.WordPart{&plain}
 }
 
 func quotedRemoval(pe *syntax.ParamExp) bool {
@@ -96,15 +142,24 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 	return false
 }
 
-func (r *Runner) fixParts(parts []syntax.WordPart) ([]syntax.WordPart, error) {
-	out := make([]syntax.WordPart, len(parts))
+func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
+	out := make([]syntax.WordPart, 0, len(parts))
 	cfg := r.cfg()
-	for i, p := range parts {
-		out[i] = p
+	for _, p := range parts {
+		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
+			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inner...)
+			continue
+		}
+		out = append(out, p)
+		i := len(out) - 1
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
 			if needsFix(p.Parts) {
-				inner, err := r.fixParts(p.Parts)
+				inner, err := r.fixParts(p.Parts, true)
 				if err != nil {
 					return nil, err
 				}
