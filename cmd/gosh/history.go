@@ -35,7 +35,8 @@ const defaultHistSize = 500
 type History struct {
 	mu      sync.Mutex
 	entries []string
-	first   int // history number of entries[0]
+	first   int  // history number of entries[0]
+	warned  bool // a failure to write the file was reported
 }
 
 // session is the history of the interactive shell, nil in a shell that
@@ -173,7 +174,13 @@ func (h *History) Add(r *shell.Runner, cmd string) bool {
 	h.mu.Unlock()
 	if path := histFile(r); path != "" {
 		if err := appendHistory(path, cmd, histSize(r, "HISTFILESIZE")); err != nil {
-			fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
+			h.mu.Lock()
+			warn := !h.warned
+			h.warned = true
+			h.mu.Unlock()
+			if warn { // once a session, not at every prompt
+				fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
+			}
 		}
 	}
 	return true

@@ -71,6 +71,8 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 		r.NotifyJobs()
 		r.ClearInterrupt()
 		runPromptCommand(r)
+		// Every prompt, not only after a change: it also puts the
+		// editor's history position back at the newest entry.
 		in.SetHistory(hist.Entries())
 		in.SetPrompt(expandPrompt(r, r.Var("PS1"), hist.Next()))
 		src, stmts, err := readCommand(r, in, hist, stderr)
