@@ -70,6 +70,11 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 	for {
 		r.NotifyJobs()
 		r.ClearInterrupt()
+		// LINES and COLUMNS follow the terminal (bash's checkwinsize).
+		if rows, cols, ok := in.Size(); ok {
+			r.SetVar("LINES", strconv.Itoa(rows))
+			r.SetVar("COLUMNS", strconv.Itoa(cols))
+		}
 		runPromptCommand(r)
 		// Every prompt, not only after a change: it also puts the
 		// editor's history position back at the newest entry.
