@@ -154,8 +154,9 @@ func TestTraceSigpipe(t *testing.T) {
 	if p.Read != 1000000 || !p.ReaderLeft || p.Written < p.Read {
 		t.Errorf("pipe: %+v", p)
 	}
-	// yes dies as soon as head is gone, not later.
-	if gap := yes.End - head.End; gap > 0.5 {
+	// yes dies as soon as head is gone, not when it next happens to
+	// write (the bound leaves room for a loaded machine's scheduling).
+	if gap := yes.End - head.End; gap > 2 {
 		t.Errorf("yes ended %.3fs after head", gap)
 	}
 }
@@ -164,7 +165,7 @@ func TestTraceSigpipe(t *testing.T) {
 // traced pipe exactly as far as an untraced one.
 func TestTraceBuffering(t *testing.T) {
 	t.Parallel()
-	_, tr := traced(t, "set -o trace; yes | sleep 1")
+	_, tr := traced(t, "set -o trace; yes | sleep 2")
 	p := tr.Pipes[0]
 	if want := defaultPipeSize(t); p.Written != int64(want) || p.Capacity != want {
 		t.Errorf("writer could buffer %d bytes (capacity %d), want %d", p.Written, p.Capacity, want)
