@@ -47,6 +47,7 @@ func init() {
 		"exec":     builtinExec,
 		"shift":    builtinShift,
 		"command":  builtinCommand,
+		"builtin":  builtinBuiltin,
 		"type":     builtinType,
 		"hash":     builtinHash,
 		"umask":    builtinUmask,
@@ -117,10 +118,8 @@ func builtinBreak(r *Runner, args []string) int {
 		}
 	}
 	if r.loopDepth == 0 {
-		if !r.opts.Interactive {
-			// bash prints nothing for break outside a loop in scripts;
-			// dash ignores it too.
-		}
+		// Status 0 as in bash and dash; bash also says why.
+		r.errf("%s: only meaningful in a `for', `while', or `until' loop", args[0])
 		return 0
 	}
 	if n > r.loopDepth {
@@ -351,6 +350,20 @@ func builtinShift(r *Runner, args []string) int {
 	}
 	r.params = r.params[n:]
 	return 0
+}
+
+// builtinBuiltin runs a builtin even when a function has its name (the
+// usual way for a function to wrap the builtin it replaces).
+func builtinBuiltin(r *Runner, args []string) int {
+	if len(args) < 2 {
+		return 0
+	}
+	b := builtins[args[1]]
+	if b == nil {
+		r.errf("builtin: %s: not a shell builtin", args[1])
+		return 1
+	}
+	return r.builtin(b, args[1:])
 }
 
 func builtinCommand(r *Runner, args []string) int {
@@ -764,6 +777,7 @@ var builtinUsage = map[string]string{
 	"kill":    "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
 	"test":    "test [expr]",
 	"type":    "type [-afptP] name [name ...]",
+	"builtin": "builtin shell-builtin [arg ...]",
 	"command": "command [-pVv] command [arg ...]",
 	"ulimit":  "ulimit [-SHabcdefiklmnpqrstuvxPT] [limit]",
 	"umask":   "umask [-p] [-S] [mode]",

@@ -142,6 +142,14 @@ func (tm *term) fatalf(format string, a ...any) {
 	tm.t.Fatalf(format+"\nterminal output so far:\n%s", append(a, out)...)
 }
 
+// typeLine types line and Enter, and consumes the terminal's echo of it
+// (a line editor redraws the prompt and the line after every key).
+func (tm *term) typeLine(line string) {
+	tm.t.Helper()
+	tm.send(line + "\n")
+	tm.expect(regexp.QuoteMeta(line) + `\r\n`)
+}
+
 // send types s.
 func (tm *term) send(s string) {
 	tm.t.Helper()
@@ -277,7 +285,7 @@ func startGosh(t *testing.T) *term {
 // in between (the echoed line included).
 func (tm *term) run(line string) string {
 	tm.t.Helper()
-	tm.send(line + "\n")
+	tm.typeLine(line)
 	return tm.expect(`(?s)(.*?)` + promptRe)[1]
 }
 
@@ -304,16 +312,16 @@ func (tm *term) runUntil(line, re string) string {
 // status asks the shell for $? and returns it.
 func (tm *term) status() int {
 	tm.t.Helper()
-	m := tm.expectAfter("echo \"st=$?\"\n", `st=(\d+)\r?\n`)
+	m := tm.expectAfter(`echo "st=$?"`, `st=(\d+)\r?\n`)
 	tm.expect(promptRe)
 	n, _ := strconv.Atoi(m[1])
 	return n
 }
 
-// expectAfter types s and waits for re.
-func (tm *term) expectAfter(s, re string) []string {
+// expectAfter types line and waits for re.
+func (tm *term) expectAfter(line, re string) []string {
 	tm.t.Helper()
-	tm.send(s)
+	tm.typeLine(line)
 	return tm.expect(re)
 }
 
@@ -321,7 +329,7 @@ func TestJobCtrlCForeground(t *testing.T) {
 	tm := startGosh(t)
 	shell := tm.cmd.Process.Pid
 
-	tm.send("sleep 100\n")
+	tm.typeLine("sleep 100")
 	tm.waitForeground("sleep")
 	tm.send("\x03")
 	tm.expect(promptRe)
@@ -332,7 +340,7 @@ func TestJobCtrlCForeground(t *testing.T) {
 		tm.fatalf("terminal's foreground group is %d, want the shell's %d", fg, shell)
 	}
 
-	tm.send("sleep 100 | sleep 100 | sleep 100\n")
+	tm.typeLine("sleep 100 | sleep 100 | sleep 100")
 	pgid := tm.waitForeground("sleep")
 	// Ctrl-C must hit the whole pipeline, so all its stages must exist.
 	tm.waitGroupSize(pgid, 3)
@@ -352,7 +360,7 @@ func TestJobCtrlCForeground(t *testing.T) {
 
 func TestJobCtrlCBuiltinLoop(t *testing.T) {
 	tm := startGosh(t)
-	tm.send("echo loop-started; while :; do :; done; echo not-reached\n")
+	tm.typeLine("echo loop-started; while :; do :; done; echo not-reached")
 	tm.expect("loop-started\r\n")
 	tm.send("\x03")
 	out := tm.expect(`(?s)(.*?)` + promptRe)[1]
@@ -375,7 +383,7 @@ func TestJobCtrlZ(t *testing.T) {
 		{"yes | cat > /dev/null", "yes", `yes \| cat > ?/dev/null`, 2},
 	} {
 		tm := startGosh(t)
-		tm.send(c.line + "\n")
+		tm.typeLine(c.line)
 		pgid := tm.waitForeground(c.lead)
 		tm.waitGroupSize(pgid, c.procs)
 		tm.send("\x1a")
@@ -393,7 +401,7 @@ func TestJobCtrlZ(t *testing.T) {
 		if out := tm.run("jobs"); !regexp.MustCompile(`\[1\]\+  Running +` + c.text + ` &`).MatchString(out) {
 			tm.fatalf("%s: jobs does not show the job running after bg", c.line)
 		}
-		tm.send("fg\n")
+		tm.typeLine("fg")
 		tm.expect(c.text + `\r\n`)
 		tm.waitForeground(c.lead)
 		tm.send("\x03")
@@ -409,10 +417,10 @@ func TestJobCtrlZ(t *testing.T) {
 
 func TestJobBackgroundNotices(t *testing.T) {
 	tm := startGosh(t)
-	m := tm.expectAfter("sleep 100 &\n", `\[1\] (\d+)\r\n`)
+	m := tm.expectAfter("sleep 100 &", `\[1\] (\d+)\r\n`)
 	sleep, _ := strconv.Atoi(m[1])
 	tm.expect(promptRe)
-	m = tm.expectAfter("sh -c 'exit 3' &\n", `\[2\] (\d+)\r\n`)
+	m = tm.expectAfter("sh -c 'exit 3' &", `\[2\] (\d+)\r\n`)
 	exit3, _ := strconv.Atoi(m[1])
 	// The notice comes at the first prompt after the shell learned the
 	// job ended, which may be the one right after it started.
@@ -426,14 +434,14 @@ func TestJobBackgroundNotices(t *testing.T) {
 		tm.waitState(sleep, "X")
 		tm.runUntil(":", termRe)
 	}
-	m = tm.expectAfter("sleep 0.01 &\n", `\[1\] (\d+)\r\n`)
+	m = tm.expectAfter("sleep 0.01 &", `\[1\] (\d+)\r\n`)
 	short, _ := strconv.Atoi(m[1])
 	doneRe := `\[1\]\+  Done +sleep 0.01\r\n`
 	if out := tm.expect(`(?s)(.*?)` + promptRe)[1]; !regexp.MustCompile(doneRe).MatchString(out) {
 		tm.waitState(short, "X")
 		tm.runUntil(":", doneRe)
 	}
-	if out := tm.run("jobs"); strings.Contains(out, "[") {
+	if out := tm.run("jobs"); regexp.MustCompile(`\[\d+\]`).MatchString(out) {
 		tm.fatalf("jobs lists finished jobs after their notices")
 	}
 }
@@ -442,10 +450,10 @@ func TestJobBackgroundNotices(t *testing.T) {
 // must be hung up, leaving nothing behind.
 func TestJobHangup(t *testing.T) {
 	tm := startGosh(t)
-	m := tm.expectAfter("sleep 100 &\n", `\[1\] (\d+)\r\n`)
+	m := tm.expectAfter("sleep 100 &", `\[1\] (\d+)\r\n`)
 	running, _ := strconv.Atoi(m[1])
 	tm.expect(promptRe)
-	tm.send("sleep 200\n")
+	tm.typeLine("sleep 200")
 	stopped := tm.waitForeground("sleep")
 	tm.send("\x1a")
 	tm.expect(promptRe)
@@ -472,7 +480,7 @@ func TestJobLess(t *testing.T) {
 	tm := startGosh(t)
 	before := tm.run("stty -a")
 	tm.run("i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done > f.txt")
-	tm.send("less f.txt\n")
+	tm.typeLine("less f.txt")
 	pgid := tm.waitForeground("less")
 	// The first screen ends with less's prompt, the file name: less
 	// reads the keyboard from then on.
@@ -485,7 +493,7 @@ func TestJobLess(t *testing.T) {
 	if during := tm.run("stty -a"); stripEcho(during) != stripEcho(before) {
 		tm.fatalf("terminal not restored while less is stopped:\nbefore:\n%s\nnow:\n%s", before, during)
 	}
-	tm.send("fg\n")
+	tm.typeLine("fg")
 	tm.waitForeground("less")
 	// less redraws its screen when continued; ask for the next page to
 	// see it reads the keyboard again.
@@ -523,30 +531,30 @@ func TestJobNested(t *testing.T) {
 	gosh := "PS1='<gosh-''ready> ' gosh -i --norc"
 
 	// In the foreground of bash.
-	tm.send(gosh + "\n")
+	tm.typeLine(gosh)
 	tm.expect(promptRe)
-	tm.send("sleep 100\n")
+	tm.typeLine("sleep 100")
 	tm.waitForeground("sleep")
 	tm.send("\x1a")
 	tm.expect(`\[1\]\+  Stopped +sleep 100\r\n`)
 	tm.expect(promptRe)
-	tm.send("fg\n")
+	tm.typeLine("fg")
 	tm.waitForeground("sleep")
 	tm.send("\x03")
 	tm.expect(promptRe)
 	if got := tm.status(); got != 130 {
 		tm.fatalf("nested gosh: $? = %d after fg and Ctrl-C, want 130", got)
 	}
-	tm.send("exit 7\n")
+	tm.typeLine("exit 7")
 	tm.expect(bashRe)
-	m := tm.expectAfter("echo \"bash-st=$?\"\n", `bash-st=(\d+)`)
+	m := tm.expectAfter("echo \"bash-st=$?\"", `bash-st=(\d+)`)
 	if m[1] != "7" {
 		tm.fatalf("bash saw gosh exit with %s, want 7", m[1])
 	}
 	tm.expect(bashRe)
 
 	// In the background of bash: gosh stops itself until bash's fg.
-	tm.send(gosh + " &\n")
+	tm.typeLine(gosh + " &")
 	m = tm.expect(`\[1\] (\d+)\r\n`)
 	pid, _ := strconv.Atoi(m[1])
 	tm.expect(bashRe)
@@ -555,7 +563,7 @@ func TestJobNested(t *testing.T) {
 	// makes it think the continued job stopped again, and take the
 	// terminal back from under it.
 	for deadline := time.Now().Add(ptyDeadline); ; {
-		tm.send("jobs\n")
+		tm.typeLine("jobs")
 		if out := tm.expect(`(?s)(.*?)` + bashRe)[1]; strings.Contains(out, "Stopped") {
 			break
 		}
@@ -564,12 +572,12 @@ func TestJobNested(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	tm.send("fg\n")
+	tm.typeLine("fg")
 	tm.expect(promptRe)
 	tm.run("echo nested-ok")
-	tm.send("exit\n")
+	tm.typeLine("exit")
 	tm.expect(bashRe)
-	tm.send("echo \"bash-alive=$?\"\n")
+	tm.typeLine("echo \"bash-alive=$?\"")
 	tm.expect(`bash-alive=0`)
 	tm.expect(bashRe)
 }
@@ -578,15 +586,15 @@ func TestJobNested(t *testing.T) {
 // another one; the inner one stops a job of its own.
 func TestJobGoshInGosh(t *testing.T) {
 	tm := startGosh(t)
-	tm.send("gosh -i --norc\n")
+	tm.typeLine("gosh -i --norc")
 	tm.expect(promptRe)
-	tm.send("sleep 100\n")
+	tm.typeLine("sleep 100")
 	tm.waitForeground("sleep")
 	tm.send("\x1a")
 	tm.expect(`\[1\]\+  Stopped +sleep 100\r\n`)
 	tm.expect(promptRe)
 	tm.run("kill %1")
-	tm.send("exit 4\n")
+	tm.typeLine("exit 4")
 	tm.expect(promptRe)
 	if got := tm.status(); got != 4 {
 		tm.fatalf("outer gosh: $? = %d after the inner one exited 4", got)
@@ -601,13 +609,13 @@ func TestJobGoshInGosh(t *testing.T) {
 // still reading, and fg must wait for it again.
 func TestJobMixedPipeline(t *testing.T) {
 	tm := startGosh(t)
-	tm.send("yes | while read l; do :; done\n")
+	tm.typeLine("yes | while read l; do :; done")
 	pgid := tm.waitForeground("yes")
 	tm.send("\x1a")
 	tm.expect(`\[1\]\+  Stopped +yes \| while read l; do :; done\r\n`)
 	tm.expect(promptRe)
 	tm.waitState(pgid, "T")
-	tm.send("fg\n")
+	tm.typeLine("fg")
 	tm.waitForeground("yes")
 	tm.send("\x03")
 	tm.expect(promptRe)
@@ -623,8 +631,7 @@ func TestJobMixedPipeline(t *testing.T) {
 // ends the loop too.
 func TestJobLoopOfPrograms(t *testing.T) {
 	tm := startGosh(t)
-	tm.send("for i in 1 2 3; do sleep 100; done; echo not-reached\n")
-	tm.expect("not-reached\r\n") // the echo of the typed line
+	tm.typeLine("for i in 1 2 3; do sleep 100; done; echo not-reached")
 	tm.waitForeground("sleep")
 	tm.send("\x03")
 	out := tm.expect(`(?s)(.*?)` + promptRe)[1]
@@ -640,7 +647,7 @@ func TestJobLoopOfPrograms(t *testing.T) {
 // by SIGTTIN and reported; fg gives it the terminal.
 func TestJobTTYInput(t *testing.T) {
 	tm := startGosh(t)
-	m := tm.expectAfter("cat &\n", `\[1\] (\d+)\r\n`)
+	m := tm.expectAfter("cat &", `\[1\] (\d+)\r\n`)
 	pid, _ := strconv.Atoi(m[1])
 	m = tm.expect(`(?s)(.*?)` + promptRe)
 	stopRe := `\[1\]\+  Stopped \(tty input\) +cat\r\n`
@@ -648,7 +655,7 @@ func TestJobTTYInput(t *testing.T) {
 		tm.waitState(pid, "T")
 		tm.runUntil(":", stopRe)
 	}
-	tm.send("fg\n")
+	tm.typeLine("fg")
 	tm.waitForeground("cat")
 	tm.send("typed-to-cat\n")
 	tm.expect(`typed-to-cat\r\ntyped-to-cat\r\n`)
@@ -671,7 +678,7 @@ func TestJobShellSignals(t *testing.T) {
 	if out := tm.run("echo still-$((1+1))"); !strings.Contains(out, "still-2") {
 		tm.fatalf("shell did not survive signals sent to itself")
 	}
-	tm.send("sleep 100\n")
+	tm.typeLine("sleep 100")
 	tm.waitForeground("sleep")
 	tm.send("\x1c")
 	tm.expect(`Quit`)
@@ -688,18 +695,18 @@ func TestJobShellSignals(t *testing.T) {
 // back with fg.
 func TestJobSuspend(t *testing.T) {
 	tm := startGosh(t)
-	tm.send("gosh -i --norc\n")
+	tm.typeLine("gosh -i --norc")
 	tm.expect(promptRe)
-	tm.send("suspend\n")
+	tm.typeLine("suspend")
 	tm.expect(`\[1\]\+  Stopped \(signal\) +gosh -i --norc\r\n`)
 	tm.expect(promptRe)
-	tm.send("fg\n")
+	tm.typeLine("fg")
 	tm.expect(`gosh -i --norc\r\n`)
 	tm.expect(promptRe) // the inner gosh's, after suspend returned
 	if out := tm.run("echo inner-$((2+2))"); !strings.Contains(out, "inner-4") {
 		tm.fatalf("inner gosh not back after fg")
 	}
-	tm.send("exit\n")
+	tm.typeLine("exit")
 	tm.expect(promptRe)
 	if fg := tm.foreground(); fg != tm.cmd.Process.Pid {
 		tm.fatalf("outer gosh does not own the terminal at the end")
