@@ -41,6 +41,12 @@ type sigState struct {
 	fgWait atomic.Int32
 }
 
+// OnTrapReset has f called after `trap - SIG` gave sig back its default
+// disposition, which drops every signal.Notify registration for it: the
+// interactive shell registers its own handling again there. f runs on
+// the runner's goroutine.
+func (r *Runner) OnTrapReset(f func(syscall.Signal)) { r.sh.onTrapReset = f }
+
 // Trapped reports whether sig has a trap (a handler, or an empty one to
 // ignore it) set by the shell itself, not a subshell. It is safe to call
 // from any goroutine: the interactive shell's own signal handlers defer

@@ -31,16 +31,37 @@ func setupJobControl(r *shell.Runner, tty *os.File) (restore func(), err error) 
 		return func() {}, err
 	}
 	shell.WithTerminal(t)(r)
-	stops := make(chan os.Signal, 1)
-	signal.Notify(stops, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU)
+	own := make(chan os.Signal, 4)
+	signal.Notify(own, ownSignals...)
 	go func() {
-		for range stops {
-			// The shell itself never stops; its foreground jobs do.
+		for sig := range own {
+			// The shell itself never stops on the terminal's stop
+			// signals, and ignores SIGTERM and SIGQUIT; its jobs do
+			// not. SIGINT stops what the shell itself runs.
+			if sig == syscall.SIGINT {
+				r.Interrupt()
+			}
 		}
 	}()
-	stopHangup := catchHangup(r)
+	stopHangup, rearmHangup := catchHangup(r)
+	r.OnTrapReset(func(sig syscall.Signal) {
+		// trap - SIG dropped our registrations for it: take it again.
+		for _, s := range ownSignals {
+			if s == sig {
+				signal.Notify(own, sig)
+			}
+		}
+		if sig == syscall.SIGHUP {
+			rearmHangup()
+		}
+	})
 	return func() {
 		stopHangup()
 		t.Release()
 	}, nil
 }
+
+// ownSignals are caught by an interactive shell with job control for its
+// own sake; children get them with default actions.
+var ownSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT,
+	syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU}

@@ -712,3 +712,20 @@ func TestJobSuspend(t *testing.T) {
 		tm.fatalf("outer gosh does not own the terminal at the end")
 	}
 }
+
+// TestJobTrapReset: trap - gives a signal its default for children, but
+// the interactive shell must keep surviving it.
+func TestJobTrapReset(t *testing.T) {
+	tm := startGosh(t)
+	tm.run("trap 'echo caught' INT; trap - INT; trap '' TERM; trap - TERM")
+	syscall.Kill(tm.cmd.Process.Pid, syscall.SIGINT)
+	syscall.Kill(tm.cmd.Process.Pid, syscall.SIGTERM)
+	tm.runUntil("echo alive-$((4+4))", `alive-8`)
+	tm.typeLine("sleep 100")
+	tm.waitForeground("sleep")
+	tm.send("\x03")
+	tm.expect(promptRe)
+	if got := tm.status(); got != 130 {
+		tm.fatalf("sleep killed by Ctrl-C after trap -: $? = %d, want 130", got)
+	}
+}

@@ -27,8 +27,9 @@ func onHangup(f func()) {
 // catchHangup makes SIGHUP end an interactive shell as in bash: its jobs
 // get SIGHUP (and SIGCONT when stopped, or they could not act on it), the
 // hangup hooks run, and gosh dies by SIGHUP. A `trap ... HUP` replaces
-// all of this with the handler. The returned func stops catching.
-func catchHangup(r *shell.Runner) (stop func()) {
+// all of this with the handler. stop stops catching; rearm catches again
+// after signal.Reset.
+func catchHangup(r *shell.Runner) (stop, rearm func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -52,7 +53,9 @@ func catchHangup(r *shell.Runner) (stop func()) {
 		}
 	}()
 	return func() {
-		signal.Stop(hup)
-		close(done)
-	}
+			signal.Stop(hup)
+			close(done)
+		}, func() {
+			signal.Notify(hup, syscall.SIGHUP)
+		}
 }
