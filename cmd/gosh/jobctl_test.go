@@ -325,17 +325,24 @@ func (tm *term) expectAfter(line, re string) []string {
 	return tm.expect(re)
 }
 
-func TestJobCtrlCForeground(t *testing.T) {
-	tm := startGosh(t)
-	shell := tm.cmd.Process.Pid
-
+// interruptSleep runs sleep in the foreground, kills it with Ctrl-C and
+// checks $? is 130.
+func (tm *term) interruptSleep(context string) {
+	tm.t.Helper()
 	tm.typeLine("sleep 100")
 	tm.waitForeground("sleep")
 	tm.send("\x03")
 	tm.expect(promptRe)
 	if got := tm.status(); got != 130 {
-		tm.fatalf("sleep killed by Ctrl-C: $? = %d, want 130", got)
+		tm.fatalf("sleep killed by Ctrl-C%s: $? = %d, want 130", context, got)
 	}
+}
+
+func TestJobCtrlCForeground(t *testing.T) {
+	tm := startGosh(t)
+	shell := tm.cmd.Process.Pid
+
+	tm.interruptSleep("")
 	if fg := tm.foreground(); fg != shell {
 		tm.fatalf("terminal's foreground group is %d, want the shell's %d", fg, shell)
 	}
@@ -721,11 +728,5 @@ func TestJobTrapReset(t *testing.T) {
 	syscall.Kill(tm.cmd.Process.Pid, syscall.SIGINT)
 	syscall.Kill(tm.cmd.Process.Pid, syscall.SIGTERM)
 	tm.runUntil("echo alive-$((4+4))", `alive-8`)
-	tm.typeLine("sleep 100")
-	tm.waitForeground("sleep")
-	tm.send("\x03")
-	tm.expect(promptRe)
-	if got := tm.status(); got != 130 {
-		tm.fatalf("sleep killed by Ctrl-C after trap -: $? = %d, want 130", got)
-	}
+	tm.interruptSleep(" after trap -")
 }
