@@ -134,7 +134,7 @@ type Runner struct {
 	pipeStatus     []int
 	expCfg         *expand.Config
 	ctx            context.Context
-	procWaits      []func() // process substitutions to wait for
+	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
 }
 
