@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -160,6 +161,10 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 		return "", err
 	}
 	sub := r.subshellCopy()
+	// Unlike other subshells, this one runs while r goes on: it must not
+	// share the maps r writes in place.
+	sub.hash = maps.Clone(r.hash)
+	r.funcsShared = true // r copies its functions before changing them
 	// The other substitutions of this command are not the new one's
 	// business: a write end it kept would hold off their readers' EOF.
 	for _, p := range r.procWaits {
