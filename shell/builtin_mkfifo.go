@@ -176,9 +176,9 @@ func currentUmask() uint32 {
 	return uint32(old)
 }
 
-// quoteName quotes a file name as coreutils does in messages: 'name',
-// or "name" when it holds a single quote, or 'a'\''b' when it holds both
-// kinds of quotes and other shell-special characters.
+// quoteName quotes a file name as coreutils does in messages: in single
+// quotes; in double quotes when it holds a single quote; else in single
+// quotes with each single quote written as quote, backslash, quote, quote.
 func quoteName(s string) string {
 	if !strings.Contains(s, "'") {
 		return "'" + s + "'"
