@@ -352,9 +352,14 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 	}
 	var status int
 	if len(st.Redirs) > 0 && !isPipe(st.Cmd) {
-		if isBareExec(st.Cmd) {
-			// exec with only redirections changes the shell's own fds.
+		mark := r.procSubstMark()
+		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) {
+			status = r.callRedirected(ce, st.Redirs)
+		} else if isBareExec(st.Cmd) {
+			// exec with only redirections changes the shell's own fds;
+			// `exec 3< <(cmd)` leaves cmd running, unwaited, as in bash.
 			status = r.redirect(&r.fds, st.Redirs, true)
+			r.endProcSubsts(mark, false)
 		} else {
 			saved := r.fds
 			if r.unredirected == nil {
@@ -367,6 +372,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			}
 			r.fds.release()
 			r.fds = saved
+			r.endProcSubsts(mark, true)
 		}
 	} else {
 		status = r.cmd(st.Cmd)
@@ -497,8 +503,8 @@ func (sub *Runner) finishSubshell() int {
 	if sub.sigpipe {
 		status = 128 + 13
 	}
+	sub.fds.release() // first: a redirection may hold a process substitution's pipe
 	sub.waitProcSubsts()
-	sub.fds.release()
 	return status
 }
 
