@@ -46,6 +46,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	}
 	if len(rds) > 0 {
 		saved := r.fds
+		defer r.enterRedirect(&saved)()
 		r.fds = saved.clone()
 		defer func() {
 			r.fds.release()

@@ -362,10 +362,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			r.endProcSubsts(mark, false)
 		} else {
 			saved := r.fds
-			if r.unredirected == nil {
-				r.unredirected = &saved
-				defer func() { r.unredirected = nil }()
-			}
+			defer r.enterRedirect(&saved)()
 			r.fds = saved.clone()
 			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
 				status = r.cmd(st.Cmd)

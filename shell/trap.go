@@ -141,6 +141,17 @@ func (s *sigState) caught(sig syscall.Signal) {
 	}
 }
 
+// enterRedirect records saved as the fd table outside the outermost
+// redirection in progress (an EXIT trap run on a fatal signal writes
+// there); the returned func forgets it when that redirection ends.
+func (r *Runner) enterRedirect(saved *fdTable) (leave func()) {
+	if r.unredirected != nil {
+		return func() {}
+	}
+	r.unredirected = saved
+	return func() { r.unredirected = nil }
+}
+
 // dieOfSignal ends the shell by sig, as if it had not caught it, after
 // running the EXIT trap.
 func (r *Runner) dieOfSignal(sig syscall.Signal) {
