@@ -438,6 +438,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 		r.setFunc(c.Name.Value, c.Body)
 		return 0
 	case *syntax.ArithmCmd:
+		if r.opts.Xtrace {
+			r.trace(nodeText(c))
+		}
 		n, err := r.arith(c.X)
 		if err != nil {
 			return r.expandError(err)
@@ -447,6 +450,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 		}
 		return 0
 	case *syntax.TestClause:
+		if r.opts.Xtrace {
+			r.trace(nodeText(c))
+		}
 		ok, err := r.testExpr(c.X)
 		if err != nil {
 			return r.expandError(err)
@@ -608,6 +614,10 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			if r.stop() {
 				break
 			}
+			if r.opts.Xtrace {
+				// bash shows the loop head as written, each time round.
+				r.trace(forHeadText(l))
+			}
 			if err := r.setVarString(l.Name.Value, it); err != nil {
 				r.errf("%v", err)
 				return 1
@@ -653,10 +663,25 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 	return status
 }
 
+// forHeadText is the head of a for loop as written: "for i in a b".
+func forHeadText(l *syntax.WordIter) string {
+	text := "for " + l.Name.Value
+	if l.InPos.IsValid() {
+		text += " in"
+		for _, w := range l.Items {
+			text += " " + nodeText(w)
+		}
+	}
+	return text
+}
+
 func (r *Runner) caseClause(c *syntax.CaseClause) int {
 	word, err := r.literal(c.Word)
 	if err != nil {
 		return r.expandError(err)
+	}
+	if r.opts.Xtrace {
+		r.trace("case " + nodeText(c.Word) + " in")
 	}
 	status := 0
 	for i := 0; i < len(c.Items); i++ {
