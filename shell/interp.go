@@ -62,11 +62,16 @@ func asLangError(err error, le *syntax.LangError) bool {
 // parseAll parses a whole program, falling back to POSIX mode where the
 // bash-mode parser misreads valid POSIX constructs such as ((a); b) | c.
 func parseAll(src []byte, name string) (*syntax.File, error) {
-	f, err := newParser(false).Parse(bytes.NewReader(src), name)
+	f, err := newParser(false).Parse(newGuardReader(bytes.NewReader(src)), name)
 	if err == nil {
+		restoreBytes(f)
 		return f, nil
 	}
-	if f2, err2 := newParser(true).Parse(bytes.NewReader(src), name); err2 == nil {
+	if isTooDeep(err) {
+		return nil, err
+	}
+	if f2, err2 := newParser(true).Parse(newGuardReader(bytes.NewReader(src)), name); err2 == nil {
+		restoreBytes(f2)
 		return f2, nil
 	}
 	return nil, err
@@ -85,11 +90,12 @@ func (r *Runner) RunSource(src []byte, name string) int {
 		return r.lastStatus
 	}
 	// Run what parses, then report the error where it stands.
-	for st, err := range newParser(false).StmtsSeq(bytes.NewReader(src)) {
+	for st, err := range newParser(false).StmtsSeq(newGuardReader(bytes.NewReader(src))) {
 		if err != nil {
 			r.syntaxError(name, err)
 			return r.lastStatus
 		}
+		restoreBytes(st)
 		r.stmt(st)
 		if r.exiting {
 			break
@@ -116,11 +122,12 @@ func (r *Runner) syntaxError(name string, err error) {
 func (r *Runner) RunReader(rd io.Reader, name string) int {
 	r.script = name
 	p := newParser(false)
-	for st, err := range p.StmtsSeq(rd) {
+	for st, err := range p.StmtsSeq(newGuardReader(rd)) {
 		if err != nil {
 			r.syntaxError(name, err)
 			break
 		}
+		restoreBytes(st)
 		r.stmt(st)
 		if r.exiting {
 			break

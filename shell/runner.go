@@ -136,6 +136,7 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
 	sourceDepth    int
+	evalDepth      int // nesting of eval, bounded like functions
 }
 
 // Option configures a new Runner.
@@ -292,6 +293,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fg:          r.fg,
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
+		evalDepth:   r.evalDepth,
 	}
 	s.funcsShared = true
 	return s
