@@ -216,3 +216,43 @@ func (r *Runner) tooDeep(what string) int {
 	r.exit(1)
 	return 1
 }
+
+// eachStmt parses rd (through the guard) one statement at a time and
+// calls fn with each statement or error until fn returns false.
+//
+// It calls the parser's StmtsSeq iterator directly rather than ranging
+// over it: after its statement loop stops, StmtsSeq may yield once more
+// (a here-document left unclosed at the end of the input is reported
+// after the statement that opened it), and a range loop that already
+// broke turns that into a fatal "continued iteration" panic. Here the
+// extra yield is simply refused.
+func eachStmt(p *syntax.Parser, rd io.Reader, fn func(*syntax.Stmt, error) bool) {
+	stopped := false
+	p.StmtsSeq(newGuardReader(rd))(func(st *syntax.Stmt, err error) bool {
+		if stopped {
+			return false
+		}
+		if err == nil && st != nil {
+			restoreBytes(st)
+			if err = checkFuncNames(st); err != nil {
+				st = nil
+			}
+		}
+		stopped = !fn(st, err)
+		return !stopped
+	})
+}
+
+// checkFuncNames rejects a function declaration without a name, which
+// the parser accepts for `() cmd` (a zsh anonymous function); sh and bash
+// reject it as a syntax error, and the interpreter needs a name.
+func checkFuncNames(node syntax.Node) error {
+	var err error
+	syntax.Walk(node, func(n syntax.Node) bool {
+		if fd, ok := n.(*syntax.FuncDecl); ok && fd.Name == nil && err == nil {
+			err = syntax.ParseError{Pos: fd.Pos(), Text: "syntax error near unexpected token `)'"}
+		}
+		return err == nil
+	})
+	return err
+}
