@@ -256,3 +256,19 @@ func checkFuncNames(node syntax.Node) error {
 	})
 	return err
 }
+
+// hasSubst reports a command or process substitution in node. Strings
+// evaluated as arithmetic after expansion ([[ $x -eq 1 ]], declare -i
+// values, let) are data, and data is never run as code except by eval:
+// bash rejects `$(...)` there as a syntax error, and so does gosh.
+func hasSubst(node syntax.Node) bool {
+	found := false
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
