@@ -57,6 +57,8 @@ func (s *shared) random() int {
 type Options struct {
 	Errexit, Nounset, Xtrace, Verbose, Noexec, Noglob, Noclobber,
 	Allexport, Pipefail, Monitor, Interactive, Notify, Hashall bool
+	// Trace traces every pipeline of two or more stages (set -o trace).
+	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
@@ -137,6 +139,14 @@ type Runner struct {
 	procWaits      []func() // process substitutions to wait for
 	sourceDepth    int
 	evalDepth      int // nesting of eval, bounded like functions
+	// tracer traces the pipeline startPipeline is starting (nil: none);
+	// startHook adjusts the next child this runner starts. Neither is
+	// copied into subshells: they belong to one pipeline's start.
+	tracer    *exec.Tracer
+	startHook func(*exec.Cmd)
+	// childHook is told of every process this runner and its subshells
+	// start: the tracer watches an in-process stage's children.
+	childHook func(*exec.Process)
 }
 
 // Option configures a new Runner.
@@ -294,6 +304,7 @@ func (r *Runner) subshellCopy() *Runner {
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
 		evalDepth:   r.evalDepth,
+		childHook:   r.childHook,
 	}
 	s.funcsShared = true
 	return s
