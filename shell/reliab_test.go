@@ -240,3 +240,25 @@ func (b *lockedBuffer) Reset() {
 	defer b.mu.Unlock()
 	b.buf.Reset()
 }
+
+// TestSandboxStops: the fuzz sandbox bounds time and output, so an
+// endless loop, an endless writer and an endless pipeline of builtins end
+// when the runner is interrupted at the deadline.
+func TestSandboxStops(t *testing.T) {
+	defer sandboxBuiltins()()
+	for _, src := range []string{
+		"while :; do :; done; echo not reached",
+		"while :; do echo y; done",
+		"while :; do echo y; done | while read -r l; do :; done",
+		"f() { while :; do x=$(echo $x); done; }; f",
+		"until false; do (:); done",
+	} {
+		res := runSandboxed(t, t.TempDir(), src, 100*time.Millisecond)
+		if strings.Contains(res.stdout, "not reached") {
+			t.Errorf("%q: the interrupt did not stop the whole script", src)
+		}
+		if len(res.stdout) > 64<<10 {
+			t.Errorf("%q: output not bounded: %d bytes", src, len(res.stdout))
+		}
+	}
+}
