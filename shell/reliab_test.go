@@ -182,8 +182,8 @@ func TestSoak(t *testing.T) {
 	// The Runner's signal goroutine starts at the first wait that finds
 	// a job still running, which the warm-up may not hit.
 	r.sh.sigs.init()
+	beforeStacks := make([]byte, 1<<20) // allocated before measuring
 	before := measure(t)
-	beforeStacks := make([]byte, 1<<20)
 	beforeStacks = beforeStacks[:runtime.Stack(beforeStacks, true)]
 	start := time.Now()
 	if got, want := run(*soakN), fmt.Sprintf("done %d\n", (*soakN+9)/10); got != want {
