@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // The soak test runs soak.n commands (10,000 by default, as in CI; the
@@ -259,6 +261,53 @@ func TestSandboxStops(t *testing.T) {
 		}
 		if len(res.stdout) > 64<<10 {
 			t.Errorf("%q: output not bounded: %d bytes", src, len(res.stdout))
+		}
+	}
+}
+
+// TestBytesRoundTrip: every byte that is not valid UTF-8, split UTF-8
+// sequences, and the private-use runes the parser guard uses to stand
+// for such bytes all reach a builtin unchanged, in single quotes, double
+// quotes, plain words and here-documents, whether the program is parsed
+// whole or a statement at a time.
+func TestBytesRoundTrip(t *testing.T) {
+	defer sandboxBuiltins()()
+	var raw []byte
+	for b := 0x80; b <= 0xff; b++ {
+		raw = append(raw, byte(b))
+	}
+	raw = append(raw, "é\xe2\x82\xf4\x8f\xbe\x80\xf4\x8f\xbf\xbf\xf0\x9f"...)
+	data := string(raw)
+	for _, src := range []string{
+		"printf %s '" + data + "'",
+		`printf %s "` + data + `"`,
+		"printf %s " + data,
+		"IFS= read -r l <<EOF\n" + data + "\nEOF\nprintf %s \"$l\"",
+		"read -r l m <<EOF\n" + data + "\nEOF\nprintf %s \"$l\"",
+	} {
+		res := runSandboxed(t, t.TempDir(), src, 10*time.Second)
+		if res.stdout != data || res.status != 0 {
+			t.Errorf("%q:\ngot  %q (status %d, stderr %q)\nwant %q", src, res.stdout, res.status, res.stderr, data)
+		}
+		var got strings.Builder
+		eachStmt(newParser(false), strings.NewReader(src+"\n"), func(st *syntax.Stmt, err error) bool {
+			if err != nil {
+				t.Errorf("%q: %v", src, err)
+				return false
+			}
+			syntax.Walk(st, func(n syntax.Node) bool {
+				switch n := n.(type) {
+				case *syntax.Lit:
+					got.WriteString(n.Value)
+				case *syntax.SglQuoted:
+					got.WriteString(n.Value)
+				}
+				return true
+			})
+			return true
+		})
+		if !strings.Contains(got.String(), data[:16]) {
+			t.Errorf("%q: statement parser lost the bytes: %q", src, got.String())
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -271,4 +272,36 @@ func hasSubst(node syntax.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// readFieldsBytes is expand.ReadFields for read, keeping bytes that are
+// not valid UTF-8: ReadFields works on runes and would turn each such byte
+// into U+FFFD. They travel through it as the guard's escape runes.
+func readFieldsBytes(cfg *expand.Config, line string, n int, raw bool) []string {
+	if utf8.ValidString(line) && !strings.Contains(line, "\xf4\x8f") {
+		return expand.ReadFields(cfg, line, n, raw)
+	}
+	fields := expand.ReadFields(cfg, escapeInvalid(line), n, raw)
+	for i := range fields {
+		fields[i] = unescapeBytes(fields[i])
+	}
+	return fields
+}
+
+// escapeInvalid replaces each byte of s that is not part of valid UTF-8,
+// and each byte of an escape rune already in s, by its escape rune.
+func escapeInvalid(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && w == 1) || (r >= escapeBase+0x80 && r <= escapeBase+0xff) {
+			for _, c := range []byte(s[i : i+w]) {
+				b.WriteRune(escapeBase + rune(c))
+			}
+		} else {
+			b.WriteString(s[i : i+w])
+		}
+		i += w
+	}
+	return b.String()
 }
