@@ -136,7 +136,7 @@ type Runner struct {
 	pipeStatus     []int
 	expCfg         *expand.Config
 	ctx            context.Context
-	procWaits      []func() // process substitutions to wait for
+	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
 	evalDepth      int // nesting of eval, bounded like functions
 	// tracer traces the pipeline startPipeline is starting (nil: none);
