@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,10 +113,23 @@ func sandboxBuiltins() (restore func()) {
 		r.errf("%s: not allowed in the sandbox", args[0])
 		return 1
 	}
-	for _, name := range []string{"exec", "kill", "umask", "suspend", "ulimit"} {
+	// trace writes its -j/-c/-s files anywhere.
+	for _, name := range []string{"exec", "kill", "umask", "suspend", "ulimit", "trace"} {
 		if b, ok := builtins[name]; ok {
 			saved[name] = b
 			builtins[name] = refuse
+		}
+	}
+	if mkfifo, ok := builtins["mkfifo"]; ok {
+		saved["mkfifo"] = mkfifo
+		builtins["mkfifo"] = func(r *Runner, args []string) int {
+			dir, _ := sandboxDirs.Load(r.sh)
+			for _, a := range args[1:] {
+				if !strings.HasPrefix(a, "-") && !inside(dir.(string), r.path(a)) {
+					return refuse(r, args)
+				}
+			}
+			return mkfifo(r, args)
 		}
 	}
 	if trap, ok := builtins["trap"]; ok {
@@ -205,8 +219,10 @@ func runSandboxed(tb testing.TB, dir, src string, limit time.Duration) sandboxRe
 	// and a write to a closed pipe ends the run instead of the process.
 	r.subshell = 1
 	r.sh.hooks.BeforeStart = func(c *exec.Cmd) { c.Path = "/nonexistent/" + filepath.Base(c.Path) }
+	sandboxDirs.Store(r.sh, dir)
+	defer sandboxDirs.Delete(r.sh)
 	r.sh.hooks.Open = func(r *Runner, path string, flags int) (*os.File, error) {
-		return sandboxOpen(dir, r.path(path), flags)
+		return sandboxOpen(dir, r.path(path), flags, r.sh.isInterrupted)
 	}
 
 	done := make(chan int, 1)
@@ -230,11 +246,22 @@ func runSandboxed(tb testing.TB, dir, src string, limit time.Duration) sandboxRe
 	return sandboxResult{stdout.buf.String(), stderr.buf.String(), status}
 }
 
-// sandboxOpen opens path only when it lies inside dir (or is /dev/null).
-func sandboxOpen(dir, path string, flags int) (*os.File, error) {
+// sandboxDirs maps the shared state of each sandboxed Runner to its
+// directory, for the builtins that create files.
+var sandboxDirs sync.Map
+
+// inside reports whether path lies inside dir.
+func inside(dir, path string) bool {
 	path = filepath.Clean(path)
-	if path != os.DevNull && path != dir && !strings.HasPrefix(path, dir+"/") {
+	return path == dir || strings.HasPrefix(path, dir+"/")
+}
+
+// sandboxOpen opens path only when it lies inside dir (or is /dev/null),
+// as the default open does: a FIFO's open ends when interrupted.
+func sandboxOpen(dir, path string, flags int, interrupted func() bool) (*os.File, error) {
+	path = filepath.Clean(path)
+	if path != os.DevNull && !inside(dir, path) {
 		return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrPermission}
 	}
-	return exec.Open(path, flags, 0o666)
+	return exec.OpenInterruptible(path, flags, 0o666, interrupted)
 }
