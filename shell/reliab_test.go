@@ -24,32 +24,15 @@ import (
 //	go test -run Soak -soak.n=100000 -timeout 60m ./shell
 var soakN = flag.Int("soak.n", 10000, "commands run by TestSoak")
 
-var (
-	goshOnce sync.Once
-	goshPath string
-	goshErr  error
-)
-
 // goshBinary builds gosh (without the race detector, whatever this test
 // binary was built with) for the background jobs that re-execute it.
 func goshBinary(t *testing.T) string {
 	t.Helper()
-	goshOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gosh-reliab-")
-		if err != nil {
-			goshErr = err
-			return
-		}
-		goshPath = filepath.Join(dir, "gosh")
-		out, err := osexec.Command("go", "build", "-o", goshPath, "gosh/cmd/gosh").CombinedOutput()
-		if err != nil {
-			goshErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if goshErr != nil {
-		t.Skipf("cannot build gosh: %v", goshErr)
+	path := filepath.Join(t.TempDir(), "gosh")
+	if out, err := osexec.Command("go", "build", "-o", path, "gosh/cmd/gosh").CombinedOutput(); err != nil {
+		t.Skipf("cannot build gosh: %v\n%s", err, out)
 	}
-	return goshPath
+	return path
 }
 
 // usage is what a process holds that a leak would grow.

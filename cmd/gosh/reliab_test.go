@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 )
@@ -105,34 +104,22 @@ func helper(args, argv []string) int {
 // testStream is the endless deterministic byte stream that gen writes.
 func testStream() io.Reader { return rand.NewChaCha8([32]byte{'g', 'o', 's', 'h'}) }
 
-var (
-	buildOnce sync.Once
-	builtGosh string
-	buildErr  error
-)
-
-// goshBin returns gosh built without the race detector, in a directory
-// every user can read (the process-limit test runs it as nobody).
+// goshBin returns gosh built without the race detector (go build, mostly
+// a link from the build cache) in the test's temporary directory, which
+// every user can read: the process-limit test runs it as nobody.
 func goshBin(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gosh-reliab-")
-		if err == nil {
-			err = os.Chmod(dir, 0o755)
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
 		}
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtGosh = filepath.Join(dir, "gosh")
-		if out, err := exec.Command("go", "build", "-o", builtGosh, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Skipf("cannot build gosh: %v", buildErr)
 	}
-	return builtGosh
+	path := filepath.Join(dir, "gosh")
+	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
+		t.Skipf("cannot build gosh: %v\n%s", err, out)
+	}
+	return path
 }
 
 // self is the path of this test binary, for helper commands in scripts.
