@@ -517,7 +517,7 @@ func (r *Runner) assignRead(line string, names []string, arrayName string, raw, 
 		return
 	}
 	if arrayName != "" {
-		fields := expand.ReadFields(r.cfg(), line, -1, raw)
+		fields := readFieldsBytes(r.cfg(), line, -1, raw)
 		r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields})
 		return
 	}
@@ -525,7 +525,7 @@ func (r *Runner) assignRead(line string, names []string, arrayName string, raw, 
 		r.setVarString("REPLY", line)
 		return
 	}
-	fields := expand.ReadFields(r.cfg(), line, len(names), raw)
+	fields := readFieldsBytes(r.cfg(), line, len(names), raw)
 	for i, name := range names {
 		val := ""
 		if i < len(fields) {

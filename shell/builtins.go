@@ -260,13 +260,18 @@ func builtinEval(r *Runner, args []string) int {
 	if strings.TrimSpace(src) == "" {
 		return 0
 	}
+	if r.evalDepth >= maxFuncDepth {
+		return r.tooDeep("eval")
+	}
 	f, err := parseAll([]byte(src), "eval")
 	if err != nil {
 		r.errf("eval: %s", parseErrorText("", err)[1:])
 		r.lastStatus = 2
 		return 2
 	}
+	r.evalDepth++
 	r.stmts(f.Stmts)
+	r.evalDepth--
 	return r.lastStatus
 }
 
@@ -303,6 +308,9 @@ func builtinSource(r *Runner, args []string) int {
 			r.exit(1)
 		}
 		return 1
+	}
+	if r.sourceDepth >= maxFuncDepth {
+		return r.tooDeep(args[0])
 	}
 	oldParams := r.params
 	if len(args) > 2 {
