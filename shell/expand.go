@@ -54,10 +54,16 @@ func (r *Runner) path(name string) string {
 }
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
+	if fs, ok := r.quickFields(words); ok {
+		return fs, nil
+	}
 	return expand.Fields(r.cfg(), words...)
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
+	if s, ok := r.quickLiteral(w); ok {
+		return s, nil
+	}
 	return expand.Literal(r.cfg(), w)
 }
 
@@ -70,6 +76,9 @@ func (r *Runner) document(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
+	if n, ok := r.quickArith(x); ok {
+		return n, nil
+	}
 	return expand.Arithm(r.cfg(), x)
 }
 

@@ -14,7 +14,10 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	stop := startProfile()
+	status := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(status)
 }
 
 const usageText = `usage: gosh [option ...] [-c command [name [arg ...]] | script [arg ...] | -s [arg ...]]
