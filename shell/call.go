@@ -104,11 +104,11 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	oldParams := r.params
 	r.params = args
 	r.funcDepth++
-	r.funcNames = append([]string{name}, r.funcNames...)
+	r.funcNames = append(r.funcNames, name) // innermost last (see FUNCNAME)
 	r.vars.pushFrame()
 	r.stmt(body)
 	r.vars.popFrame()
-	r.funcNames = r.funcNames[1:]
+	r.funcNames = r.funcNames[:len(r.funcNames)-1]
 	r.funcDepth--
 	r.params = oldParams
 	if h, ok := r.traps["RETURN"]; ok && h != "" {

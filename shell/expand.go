@@ -125,9 +125,8 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := io.Copy(w, pr)
+		done <- copyOutput(w, pr)
 		pr.Close()
-		done <- err
 	}()
 	sub := r.subshellCopy()
 	sub.fds.set(1, newFdRef(pw))
@@ -141,6 +140,31 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 		return &statusError{status: 130}
 	}
 	return nil
+}
+
+// copyOutput copies a substitution's output from pr to w. Unlike io.Copy
+// (whose *os.File source would allocate a 32 KiB buffer per call) it reads
+// into a small buffer first, enough for the typical short output.
+func copyOutput(w io.Writer, pr *os.File) error {
+	var small [512]byte
+	buf := small[:]
+	for {
+		n, err := pr.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if n == len(buf) && len(buf) < 64<<10 {
+				buf = make([]byte, 64<<10) // a large output: read in big chunks
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // procSubst starts <(...) or >(...) and returns the /dev/fd path the

@@ -337,6 +337,7 @@ func (sub *Runner) finishSubshell() int {
 	}
 	sub.waitProcSubsts()
 	sub.fds.release()
+	sub.vars.release()
 	return status
 }
 

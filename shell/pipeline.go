@@ -131,6 +131,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			continue
 		}
 		s.proc = p
+		s.sub.vars.release() // the stage runs no shell code
 		procs = append(procs, p)
 		if pgid == 0 {
 			pgid = p.Pid

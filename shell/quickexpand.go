@@ -77,11 +77,29 @@ func (r *Runner) quickWord(w *syntax.Word, ifs *string) (s string, quoted, ok bo
 // an escape: *, ?, a [ closed later by ], a backslash, or a parenthesis
 // (extended globs). A lone [ or ] (the test command) is literal.
 func isPattern(s string) bool {
-	if strings.ContainsAny(s, "*?\\()") {
-		return true
+	open := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '\\', '(', ')':
+			return true
+		case '[':
+			open = true
+		case ']':
+			if open {
+				return true
+			}
+		}
 	}
-	if i := strings.IndexByte(s, '['); i >= 0 {
-		return strings.IndexByte(s[i+1:], ']') >= 0
+	return false
+}
+
+// hasByteOf reports whether s holds any byte of set (both short: the
+// expansion of a counter, and IFS).
+func hasByteOf(s, set string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) >= 0 {
+			return true
+		}
 	}
 	return false
 }
@@ -95,11 +113,11 @@ func (r *Runner) quickPart(p syntax.WordPart, ifs *string, inDbl bool) (s string
 				return "", false, false
 			}
 		case ifs == nil:
-			if strings.ContainsAny(p.Value, "~\\") {
+			if hasByteOf(p.Value, "~\\") {
 				return "", false, false
 			}
 		default: // an argument: no glob, tilde or brace expansion
-			if isPattern(p.Value) || strings.ContainsAny(p.Value, "~{") {
+			if isPattern(p.Value) || hasByteOf(p.Value, "~{") {
 				return "", false, false
 			}
 		}
@@ -139,7 +157,7 @@ func (r *Runner) quickPart(p syntax.WordPart, ifs *string, inDbl bool) (s string
 	if !ok {
 		return "", false, false
 	}
-	if ifs != nil && !inDbl && (isPattern(s) || strings.ContainsAny(s, *ifs)) {
+	if ifs != nil && !inDbl && (isPattern(s) || hasByteOf(s, *ifs)) {
 		return "", false, false
 	}
 	return s, inDbl, true

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -285,7 +286,7 @@ func (r *Runner) subshellCopy() *Runner {
 		lastBg:      r.lastBg,
 		line:        r.line,
 		funcDepth:   r.funcDepth,
-		funcNames:   r.funcNames,
+		funcNames:   slices.Clip(r.funcNames), // appends must not share
 		ctx:         r.ctx,
 		noErrexit:   r.noErrexit,
 		pgroup:      r.pgroup,
