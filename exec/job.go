@@ -63,6 +63,16 @@ func (j *Job) stateLocked() State {
 // Wait blocks until every process exited, or, with stops true, until the
 // job stopped. It returns the job's state then.
 func (j *Job) Wait(stops bool) State {
+	if !stops {
+		// Nothing to report before every process exited: wait for each
+		// directly, in order; the reaper still takes those it holds or
+		// traces, and any that exit while we wait for an earlier one.
+		for _, p := range j.Procs {
+			if p.claim() {
+				p.waitClaimed()
+			}
+		}
+	}
 	for {
 		st := j.State()
 		if st == Exited || (stops && st == Stopped) {

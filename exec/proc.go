@@ -57,6 +57,7 @@ type Process struct {
 	done       chan struct{} // closed when the process has been reaped
 	beforeReap func(*Process)
 	hold       bool
+	claimed    bool // a waiter blocks in wait4 for it; the reaper skips it
 	state      State
 	status     syscall.WaitStatus
 	rusage     syscall.Rusage
@@ -170,7 +171,7 @@ func (r *reaperState) poll() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for pid, p := range r.procs {
-		if p.hold {
+		if p.hold || p.claimed {
 			continue
 		}
 		for {
@@ -223,6 +224,45 @@ func (r *reaperState) poll() {
 			}
 		}
 	}
+}
+
+// claim takes p from the reaper for a direct wait, unless the reaper must
+// handle it (held, traced, already reaped or claimed).
+func (p *Process) claim() bool {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	if p.state == Exited || p.hold || p.claimed || p.beforeReap != nil {
+		return false
+	}
+	p.claimed = true
+	return true
+}
+
+// waitClaimed blocks in wait4 until the claimed p exits, then records it
+// as the reaper would. Waiting in the waiter's own thread saves the
+// SIGCHLD -> reaper goroutine -> channel hand-off on every foreground
+// command; stops are not reported (only Job.Wait without stops claims).
+func (p *Process) waitClaimed() {
+	var ws syscall.WaitStatus
+	var ru syscall.Rusage
+	var err error
+	for {
+		_, err = syscall.Wait4(p.Pid, &ws, 0, &ru)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	if err == nil {
+		p.status = ws
+		p.rusage = ru
+	}
+	p.state = Exited
+	p.ended = time.Now()
+	delete(reaper.procs, p.Pid)
+	close(p.done)
+	p.notify()
 }
 
 func (p *Process) notify() {

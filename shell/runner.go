@@ -33,6 +33,10 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// pathCache remembers PATH searches made in subshells (pipeline
+	// stages), which must not fill the shell's own hash table: name and
+	// PATH -> path, dropped when exec finds the file gone.
+	pathCache sync.Map
 
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool

@@ -43,6 +43,11 @@ func (t *varTable) clone() *varTable {
 		t.share.Store(1)
 	}
 	t.share.Add(1)
+	if t.envDirty {
+		// Build the environment once here rather than in every copy that
+		// starts a program (each pipeline stage).
+		t.environ()
+	}
 	c := &varTable{global: t.global, share: t.share, envCache: t.envCache, envDirty: t.envDirty}
 	if len(t.frames) > 0 {
 		c.frames = make([]map[string]expand.Variable, len(t.frames))
