@@ -141,6 +141,7 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
 	sourceDepth    int
+	execLast       bool // RunCommand: the program's last command may exec
 }
 
 // Option configures a new Runner.
