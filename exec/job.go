@@ -73,6 +73,10 @@ func (j *Job) Wait(stops bool) State {
 			}
 		}
 	}
+	if j.State() == Exited {
+		return Exited
+	}
+	reaper.init()
 	for {
 		st := j.State()
 		if st == Exited || (stops && st == Stopped) {
@@ -83,7 +87,10 @@ func (j *Job) Wait(stops bool) State {
 }
 
 // Changed returns a channel that receives after each state change.
-func (j *Job) Changed() <-chan struct{} { return j.changed }
+func (j *Job) Changed() <-chan struct{} {
+	reaper.init()
+	return j.changed
+}
 
 // Statuses returns every process's wait status, in pipeline order.
 func (j *Job) Statuses() []syscall.WaitStatus {
@@ -126,6 +133,7 @@ func NewTable() *Table { return &Table{jobs: make(map[int]*Job)} }
 // Add numbers j with the lowest free id above all used ones and makes it
 // the current job.
 func (t *Table) Add(j *Job) int {
+	reaper.init() // a job in the table is watched asynchronously
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	id := 1

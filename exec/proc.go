@@ -67,10 +67,14 @@ type Process struct {
 }
 
 // Done returns a channel closed once the process has exited and been reaped.
-func (p *Process) Done() <-chan struct{} { return p.done }
+func (p *Process) Done() <-chan struct{} {
+	reaper.init()
+	return p.done
+}
 
 // Wait blocks until the process has exited and returns its wait status.
 func (p *Process) Wait() syscall.WaitStatus {
+	reaper.init()
 	<-p.done
 	return p.Status()
 }
@@ -134,6 +138,13 @@ func ExitCode(ws syscall.WaitStatus) int {
 }
 
 // reaperState is the single owner of all children started by Start.
+//
+// It starts listening for SIGCHLD only once something waits for a child
+// asynchronously (Done, Wait, a job added to a Table, Job.Changed, or a
+// job wait that must report stops): a script that only runs foreground
+// commands reaps each one directly (Job.Wait) and never pays for the
+// signal's trip through os/signal and the reaper goroutine. Children that
+// exited before it started are found by its first poll.
 type reaperState struct {
 	mu    sync.Mutex
 	procs map[int]*Process
@@ -150,6 +161,7 @@ func (r *reaperState) init() {
 		// children, an ignored one would be inherited.
 		signal.Notify(r.wake, syscall.SIGCHLD)
 		go r.loop()
+		r.poke() // children that exited before the signal was caught
 	})
 }
 
@@ -279,7 +291,6 @@ var ErrNoFile = errors.New("no such file")
 
 // Start forks and execs c. On success the reaper owns the new process.
 func Start(c *Cmd) (*Process, error) {
-	reaper.init()
 	files := make([]uintptr, len(c.Files))
 	for i, f := range c.Files {
 		if f == nil {
