@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"gosh/exec"
 )
 
 func init() {
@@ -187,11 +189,16 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 		return
 	}
 	r.sh.sigs.init()
+	// os/signal must find its own handler in place (see exec.DefaultSignal).
+	exec.RestoreSignal(sig)
 	switch {
 	case ignore:
 		signal.Ignore(sig)
 	case reset:
 		signal.Reset(sig)
+		if sig == syscall.SIGQUIT && !r.opts.Interactive {
+			exec.DefaultSignal(sig) // sh's default, not Go's stack dump
+		}
 		if r.sh.onTrapReset != nil {
 			r.sh.onTrapReset(sig)
 		}
