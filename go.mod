@@ -3,6 +3,7 @@ module gosh
 go 1.26.8
 
 require (
+	github.com/chzyer/readline v1.5.1
 	github.com/creack/pty v1.1.24
 	github.com/rogpeppe/go-internal v1.16.0
 	golang.org/x/sys v0.50.0

@@ -47,6 +47,7 @@ func init() {
 		"exec":     builtinExec,
 		"shift":    builtinShift,
 		"command":  builtinCommand,
+		"builtin":  builtinBuiltin,
 		"type":     builtinType,
 		"hash":     builtinHash,
 		"umask":    builtinUmask,
@@ -351,6 +352,20 @@ func builtinShift(r *Runner, args []string) int {
 	}
 	r.params = r.params[n:]
 	return 0
+}
+
+// builtinBuiltin runs a builtin even when a function has its name (the
+// usual way for a function to wrap the builtin it replaces).
+func builtinBuiltin(r *Runner, args []string) int {
+	if len(args) < 2 {
+		return 0
+	}
+	b := builtins[args[1]]
+	if b == nil {
+		r.errf("builtin: %s: not a shell builtin", args[1])
+		return 1
+	}
+	return r.builtin(b, args[1:])
 }
 
 func builtinCommand(r *Runner, args []string) int {
@@ -764,6 +779,7 @@ var builtinUsage = map[string]string{
 	"kill":    "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
 	"test":    "test [expr]",
 	"type":    "type [-afptP] name [name ...]",
+	"builtin": "builtin shell-builtin [arg ...]",
 	"command": "command [-pVv] command [arg ...]",
 	"ulimit":  "ulimit [-SHabcdefiklmnpqrstuvxPT] [limit]",
 	"umask":   "umask [-p] [-S] [mode]",

@@ -55,7 +55,10 @@ func (r *Runner) path(name string) string {
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if fs, ok := r.quickFields(words); ok {
-		return fs, nil
+		return fs, nil // nothing to split or glob
+	}
+	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
+		return r.fieldsIFS(ifs.Str, words)
 	}
 	return expand.Fields(r.cfg(), words...)
 }
@@ -106,7 +109,15 @@ func (r *Runner) expandError(err error) int {
 		if ue.Node != nil && ue.Node.Param != nil {
 			name = ue.Node.Param.Value + ": "
 		}
-		r.errf("%s%s", name, ue.Message)
+		msg := ue.Message
+		if msg == "" && ue.Node != nil && ue.Node.Exp != nil {
+			// ${x?} and ${x:?} with no word: bash's wording.
+			msg = "parameter not set"
+			if ue.Node.Exp.Op == syntax.ErrorUnsetOrNull {
+				msg = "parameter null or not set"
+			}
+		}
+		r.errf("%s%s", name, msg)
 	} else {
 		r.errf("%v", err)
 	}

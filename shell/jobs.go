@@ -258,6 +258,8 @@ ops:
 			}
 			if strings.HasPrefix(a, "%") {
 				r.errf("wait: %v", err)
+			} else {
+				r.errf("wait: pid %s is not a child of this shell", a)
 			}
 			status = 127
 			continue

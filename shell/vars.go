@@ -246,7 +246,13 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		case "#":
 			return str(strconv.Itoa(len(r.params)))
 		case "@", "*":
-			return expand.Variable{Set: true, Kind: expand.Indexed, List: r.params}
+			// A nil List reads as one empty word to expand: "$@" with
+			// no parameters must give no fields at all.
+			list := r.params
+			if list == nil {
+				list = []string{}
+			}
+			return expand.Variable{Set: true, Kind: expand.Indexed, List: list}
 		case "-":
 			return str(r.opts.flags())
 		case "0":

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -129,8 +130,21 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 	return inv, -1
 }
 
+// goroutinesEnv, when set in gosh's environment, makes gosh print
+// "goroutines: N" on stderr as it exits: the leak test compares N after a
+// trivial run and after thousands of commands.
+const goroutinesEnv = "GOSH_DEBUG_GOROUTINES"
+
 // run is gosh's main: it returns the exit status.
 func run(args []string, stdin, stdout, stderr *os.File) int {
+	status := runShell(args, stdin, stdout, stderr)
+	if os.Getenv(goroutinesEnv) != "" {
+		fmt.Fprintf(stderr, "goroutines: %d\n", runtime.NumGoroutine())
+	}
+	return status
+}
+
+func runShell(args []string, stdin, stdout, stderr *os.File) int {
 	if fdStr := os.Getenv(shell.StateFdEnv); fdStr != "" {
 		fd, err := strconv.Atoi(fdStr)
 		if err == nil {
@@ -157,7 +171,11 @@ func run(args []string, stdin, stdout, stderr *os.File) int {
 			name, params = params[0], params[1:]
 		}
 		r.SetParams(name, params)
-		r.RunCommand(inv.command)
+		if os.Getenv(goroutinesEnv) != "" {
+			r.RunCommand(inv.command) // gosh must live to print the count
+		} else {
+			r.RunCommandExec(inv.command)
+		}
 		return r.Exit()
 	case len(inv.operands) > 0 && !inv.stdin:
 		path := inv.operands[0]
