@@ -512,6 +512,7 @@ func (r *Runner) optionPtrs() []struct {
 		{"notify", 'b', &o.Notify},
 		{"nounset", 'u', &o.Nounset},
 		{"pipefail", 0, &o.Pipefail},
+		{"trace", 0, &o.Trace},
 		{"verbose", 'v', &o.Verbose},
 		{"xtrace", 'x', &o.Xtrace},
 	}

@@ -218,6 +218,9 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 		cmd.HoldReap = true
 	}
 	r.sh.hooks.beforeStart(cmd)
+	if r.startHook != nil {
+		r.startHook(cmd)
+	}
 	proc, err := exec.Start(cmd)
 	if err != nil && errors.Is(err, syscall.ENOENT) && !strings.Contains(name, "/") {
 		// The cached path is gone: look the name up again, as sh does.
@@ -231,6 +234,9 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 	}
 	if err != nil {
 		return nil, r.startError(name, path, args, err)
+	}
+	if r.childHook != nil {
+		r.childHook(proc)
 	}
 	return proc, 0
 }

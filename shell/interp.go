@@ -846,7 +846,7 @@ func (r *Runner) tryExecLast(st *syntax.Stmt) {
 	if !ok || st.Background || st.Negated || len(st.Redirs) > 0 || len(ce.Assigns) > 0 || len(ce.Args) == 0 {
 		return
 	}
-	if r.stop() || r.subshell > 0 || r.opts.Interactive || r.opts.Monitor || r.opts.Xtrace || r.opts.Noexec ||
+	if r.stop() || r.subshell > 0 || r.opts.Interactive || r.opts.Monitor || r.opts.Xtrace || r.opts.Noexec || r.opts.Trace ||
 		len(r.traps) > 0 || r.sh.hooks.Open != nil || r.sh.hooks.NewPipe != nil || r.sh.hooks.BeforeStart != nil ||
 		r.sh.term != nil || r.sh.pid != os.Getpid() ||
 		len(r.jobs.Jobs()) > 0 || exec.Children() > 0 {

@@ -62,6 +62,8 @@ func (s *shared) random() int {
 type Options struct {
 	Errexit, Nounset, Xtrace, Verbose, Noexec, Noglob, Noclobber,
 	Allexport, Pipefail, Monitor, Interactive, Notify, Hashall bool
+	// Trace traces every pipeline of two or more stages (set -o trace).
+	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
@@ -141,7 +143,15 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
 	sourceDepth    int
-	execLast       bool // RunCommand: the program's last command may exec
+	// tracer traces the pipeline startPipeline is starting (nil: none);
+	// startHook adjusts the next child this runner starts. Neither is
+	// copied into subshells: they belong to one pipeline's start.
+	tracer    *exec.Tracer
+	startHook func(*exec.Cmd)
+	// childHook is told of every process this runner and its subshells
+	// start: the tracer watches an in-process stage's children.
+	childHook func(*exec.Process)
+	execLast  bool // RunCommandExec: the program's last command may exec
 }
 
 // Option configures a new Runner.
@@ -298,6 +308,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fg:          r.fg,
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
+		childHook:   r.childHook,
 	}
 	s.funcsShared = true
 	return s

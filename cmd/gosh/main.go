@@ -32,6 +32,7 @@ Options:
   -o option    set -o option (pipefail, noclobber, errexit, ...)
   --norc       do not read ~/.goshrc in an interactive shell
   --rcfile F   read F instead of ~/.goshrc
+  --trace      trace every pipeline (set -o trace; see TRACING.md)
   --help       show this help
   --version    print the version
 `
@@ -75,6 +76,9 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 		case "--version":
 			fmt.Fprintf(stdout, "gosh %s\n", shell.Version)
 			return inv, 0
+		case "--trace":
+			inv.sets = append(inv.sets, setOpt{"trace", true})
+			continue
 		case "--norc", "--noprofile":
 			inv.norc = true
 			continue
