@@ -46,6 +46,10 @@ type stage struct {
 	done   chan int // status of an in-process stage
 	fail   int      // status when the stage failed before starting
 	failed bool
+
+	// inline, if set, runs the in-process stage on the caller's goroutine
+	// (finishPipeline does, before waiting for any stage).
+	inline func()
 }
 
 // monitorJobs reports whether new pipelines get their own process group.
@@ -147,7 +151,15 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			leader = p
 		}
 	}
-	// Pass 2: in-process stages on goroutines, joining the group.
+	// Pass 2: in-process stages on goroutines, joining the group. In the
+	// foreground the last of them is left to finishPipeline, on this
+	// goroutine: one goroutine start and hand-off fewer per pipeline.
+	last := -1
+	for i, s := range stages {
+		if !bg && s.proc == nil && !s.failed {
+			last = i
+		}
+	}
 	for i, s := range stages {
 		if s.proc != nil || s.failed {
 			continue
@@ -163,7 +175,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		}
 		s.sub.fg = false
 		s.done = make(chan int, 1)
-		go func(s *stage) {
+		run := func(s *stage) {
 			sub := s.sub
 			if s.ready {
 				sub.lastStatus = sub.run(s.args)
@@ -173,7 +185,12 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			status := sub.finishSubshell()
 			tr.Ended(i)
 			s.done <- status
-		}(s)
+		}
+		if i == last {
+			s.inline = func() { run(s) }
+			continue
+		}
+		go run(s)
 	}
 	if len(procs) == 0 {
 		return stages, nil
@@ -238,6 +255,11 @@ func (r *Runner) finishPipeline(stages []*stage, job *exec.Job) int {
 		return 1
 	}
 	statuses := make([]int, len(stages))
+	for _, s := range stages {
+		if s.inline != nil {
+			s.inline()
+		}
+	}
 	// In-process stages first: they may feed external ones.
 	for i, s := range stages {
 		switch {
