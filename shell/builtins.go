@@ -118,10 +118,8 @@ func builtinBreak(r *Runner, args []string) int {
 		}
 	}
 	if r.loopDepth == 0 {
-		if !r.opts.Interactive {
-			// bash prints nothing for break outside a loop in scripts;
-			// dash ignores it too.
-		}
+		// Status 0 as in bash and dash; bash also says why.
+		r.errf("%s: only meaningful in a `for', `while', or `until' loop", args[0])
 		return 0
 	}
 	if n > r.loopDepth {

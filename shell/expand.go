@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 
 	"gosh/exec"
 
@@ -25,9 +27,7 @@ func (r *Runner) cfg() *expand.Config {
 			Env:       runnerEnv{r},
 			CmdSubst:  r.cmdSubst,
 			ProcSubst: r.procSubst,
-			ReadDir2: func(dir string) ([]os.DirEntry, error) {
-				return os.ReadDir(r.path(dir))
-			},
+			ReadDir2:  r.globReadDir,
 		}
 	}
 	c := r.expCfg
@@ -40,9 +40,22 @@ func (r *Runner) cfg() *expand.Config {
 	if r.opts.Noglob {
 		c.ReadDir2 = nil
 	} else if c.ReadDir2 == nil {
-		c.ReadDir2 = func(dir string) ([]os.DirEntry, error) { return os.ReadDir(r.path(dir)) }
+		c.ReadDir2 = r.globReadDir
 	}
 	return c
+}
+
+// globReadDir lists a directory for pathname expansion. A directory that
+// cannot be read (no permission, or a /proc entry whose process exited
+// meanwhile) has no matches, as in sh, instead of failing the expansion;
+// a missing path and a non-directory are reported, as expand needs them
+// to tell what exists.
+func (r *Runner) globReadDir(dir string) ([]os.DirEntry, error) {
+	ents, err := os.ReadDir(r.path(dir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil
+	}
+	return ents, err
 }
 
 // path resolves name against the runner's directory.
@@ -57,6 +70,10 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if fs, ok := r.quickFields(words); ok {
 		return fs, nil // nothing to split or glob
 	}
+	words, err := r.fixWords(words)
+	if err != nil {
+		return nil, err
+	}
 	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
 		return r.fieldsIFS(ifs.Str, words)
 	}
@@ -67,14 +84,26 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 	if s, ok := r.quickLiteral(w); ok {
 		return s, nil
 	}
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Literal(r.cfg(), w)
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Pattern(r.cfg(), w)
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Document(r.cfg(), w)
 }
 
@@ -141,7 +170,7 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	}()
 	sub := r.subshellCopy()
 	sub.fds.set(1, newFdRef(pw))
-	sub.stmts(cs.Stmts)
+	sub.guard(func() { sub.stmts(cs.Stmts) })
 	status := sub.finishSubshell()
 	<-done
 	r.lastStatus = status
@@ -197,7 +226,7 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 	}
 	done := make(chan struct{})
 	go func() {
-		sub.stmts(ps.Stmts)
+		sub.guard(func() { sub.stmts(ps.Stmts) })
 		sub.finishSubshell()
 		close(done)
 	}()

@@ -97,7 +97,8 @@ func (t fdTable) files() []*os.File {
 	return fs
 }
 
-var errBadFd = errors.New("bad file descriptor")
+// errBadFd is a write to a closed fd of the table, as the kernel says it.
+var errBadFd error = syscall.EBADF
 
 // fdWriter writes to one fd of a table, reporting EPIPE to its runner.
 type fdWriter struct {

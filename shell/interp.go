@@ -209,13 +209,18 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) {
+func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.stmt(st) }) }
+
+// guard runs f, turning a panic in it into an internal error of r (a
+// subshell on its own goroutine needs its own guard: a panic there would
+// otherwise end the whole process).
+func (r *Runner) guard(f func()) {
 	defer func() {
 		if e := recover(); e != nil {
 			r.internalError(e)
 		}
 	}()
-	r.stmt(st)
+	f()
 }
 
 // internalError reports a recovered panic.
@@ -224,7 +229,7 @@ func (r *Runner) internalError(e any) {
 	fmt.Fprintf(r.fds.writer(2), "gosh: internal error: %v\n", e)
 	r.sh.stderrMu.Unlock()
 	r.lastStatus = 2
-	if !r.opts.Interactive {
+	if !r.opts.Interactive || r.subshell > 0 {
 		r.exit(2)
 	}
 }
@@ -322,6 +327,11 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 	r.runPendingTraps()
 }
 
+// isLitWord reports whether w is a plain literal (a name or a number).
+func isLitWord(w *syntax.Word) bool {
+	return len(w.Parts) == 1 && w.Lit() != ""
+}
+
 // setsPipeStatus reports commands that are a one-stage pipeline for
 // PIPESTATUS. Pipelines set it themselves, and lists and compound commands
 // leave the value of the last pipeline they ran.
@@ -414,7 +424,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 		return r.lastStatus
 	case *syntax.Subshell:
 		sub := r.subshellCopy()
-		sub.stmts(c.Stmts)
+		sub.guard(func() { sub.stmts(c.Stmts) })
 		status := sub.finishSubshell()
 		return status
 	case *syntax.IfClause:
@@ -451,7 +461,17 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case *syntax.LetClause:
 		status := 0
 		for _, x := range c.Exprs {
-			n, err := r.arith(x)
+			var n int
+			var err error
+			if w, ok := x.(*syntax.Word); ok && !isLitWord(w) {
+				// let "y = 3 * 4": the quoted word is an expression.
+				var s string
+				if s, err = r.literal(w); err == nil {
+					n, err = r.arithString(s)
+				}
+			} else {
+				n, err = r.arith(x)
+			}
 			if err != nil {
 				return r.expandError(err)
 			}

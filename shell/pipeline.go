@@ -177,11 +177,13 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		s.done = make(chan int, 1)
 		run := func(s *stage) {
 			sub := s.sub
-			if s.ready {
-				sub.lastStatus = sub.run(s.args)
-			} else {
-				sub.lastStatus = sub.stmtSync(s.st)
-			}
+			sub.guard(func() {
+				if s.ready {
+					sub.lastStatus = sub.run(s.args)
+				} else {
+					sub.lastStatus = sub.stmtSync(s.st)
+				}
+			})
 			status := sub.finishSubshell()
 			tr.Ended(i)
 			s.done <- status

@@ -182,25 +182,16 @@ func (r *Runner) quickParam(p *syntax.ParamExp) (string, bool) {
 }
 
 // plainVar returns a variable whose reading has no side effect and whose
-// value is a plain string (or unset). Special parameters other than $@ and
-// $* are computed; RANDOM, SECONDS and friends are left to the general path.
+// value is a plain string (or unset), as the general expander would see
+// it (runnerEnv computes the special and dynamic ones). $@, $*, RANDOM
+// (reading it draws a number) and LINENO (expand takes it from the
+// word's position) are left to the general path.
 func (r *Runner) plainVar(name string) (expand.Variable, bool) {
-	if name == "" {
+	switch name {
+	case "", "@", "*", "RANDOM", "SRANDOM", "LINENO":
 		return expand.Variable{}, false
 	}
-	var v expand.Variable
-	if !isNameStart(name[0]) {
-		if name == "@" || name == "*" {
-			return v, false
-		}
-		v = runnerEnv{r}.Get(name)
-	} else {
-		switch name {
-		case "PPID", "RANDOM", "SECONDS", "LINENO", "PIPESTATUS", "FUNCNAME", "BASHPID":
-			return v, false
-		}
-		v = r.vars.get(name)
-	}
+	v := runnerEnv{r}.Get(name)
 	if v.Kind != expand.String && (v.Kind != expand.Unknown || v.IsSet()) {
 		return v, false
 	}
