@@ -58,6 +58,7 @@ type Process struct {
 	beforeReap func(*Process)
 	hold       bool
 	claimed    bool // a waiter blocks in wait4 for it; the reaper skips it
+	inHook     bool // the reaper runs its BeforeReap, unlocked: not claimable
 	state      State
 	status     syscall.WaitStatus
 	rusage     syscall.Rusage
@@ -194,9 +195,11 @@ func (r *reaperState) poll() {
 				if err == nil && info.Signo != 0 {
 					f := p.beforeReap
 					p.beforeReap = nil
+					p.inHook = true
 					r.mu.Unlock()
 					f(p)
 					r.mu.Lock()
+					p.inHook = false
 				}
 			}
 			var ws syscall.WaitStatus
@@ -243,7 +246,7 @@ func (r *reaperState) poll() {
 func (p *Process) claim() bool {
 	reaper.mu.Lock()
 	defer reaper.mu.Unlock()
-	if p.state == Exited || p.hold || p.claimed || p.beforeReap != nil {
+	if p.state == Exited || p.hold || p.claimed || p.inHook || p.beforeReap != nil {
 		return false
 	}
 	p.claimed = true

@@ -58,3 +58,34 @@ func TestJobWaitDirect(t *testing.T) {
 		t.Errorf("%d children left", n)
 	}
 }
+
+// TestJobWaitDuringBeforeReap: while the reaper runs a process's
+// BeforeReap hook (unlocked), a foreground wait must not claim and reap
+// the process too.
+func TestJobWaitDuringBeforeReap(t *testing.T) {
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	inHook, hookDone := make(chan struct{}), make(chan struct{})
+	p, err := Start(&Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "exit 6"}, Env: os.Environ(),
+		Files: []*os.File{devnull, devnull, devnull}, Pgid: -1,
+		BeforeReap: func(*Process) {
+			close(inHook)
+			time.Sleep(100 * time.Millisecond)
+			close(hookDone)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Done() // starts the reaper
+	<-inHook
+	j := NewJob("", 0, []*Process{p})
+	j.Wait(false)
+	<-hookDone
+	time.Sleep(50 * time.Millisecond) // the reaper finishes its poll
+	if st := ExitCode(p.Status()); st != 6 {
+		t.Errorf("status %d", st)
+	}
+}
