@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 
 	"gosh/exec"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -207,15 +209,42 @@ func copyOutput(w io.Writer, pr *os.File) error {
 	}
 }
 
+// A procSubstRun is one running process substitution: the shell's end of
+// its pipe, at fd of the table it was expanded in, and its command.
+type procSubstRun struct {
+	fd   int
+	file *os.File
+	done chan struct{}
+}
+
+// procSubstFd is the lowest fd a process substitution's pipe end gets, as
+// in bash (which counts down from 63; gosh counts up).
+const procSubstFd = 63
+
 // procSubst starts <(...) or >(...) and returns the /dev/fd path the
-// command reads or writes. The pipe end stays open in the runner's fd
-// table until the command that uses it is done.
+// command reads or writes. The command runs in a subshell of r on a
+// goroutine (an external program in it is a real process). The shell's
+// end of the pipe sits in r's fd table at a number that is also its real
+// fd in this process, so the path means the same file to a child, to a
+// redirection and to a builtin such as source. It stays there until the
+// command that uses it ends (see procSubstMark and endProcSubsts).
 func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
-	pr, pw, err := exec.Pipe()
+	pr, pw, err := r.newPipe()
 	if err != nil {
 		return "", err
 	}
 	sub := r.subshellCopy()
+	// Unlike other subshells, this one runs while r goes on: it must not
+	// share the maps r writes in place.
+	sub.hash = maps.Clone(r.hash)
+	r.funcsShared = true // r copies its functions before changing them
+	// The other substitutions of this command are not the new one's
+	// business: a write end it kept would hold off their readers' EOF.
+	for _, p := range r.procWaits {
+		if sub.fds.get(p.fd) == p.file {
+			sub.fds.set(p.fd, nil)
+		}
+	}
 	var mine *os.File
 	if ps.Op == syntax.CmdIn { // <(cmd): cmd writes, we read
 		sub.fds.set(1, newFdRef(pw))
@@ -224,37 +253,69 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 		sub.fds.set(0, newFdRef(pr))
 		mine = pw
 	}
-	done := make(chan struct{})
+	fd, err := r.procSubstSlot(mine)
+	if err != nil {
+		sub.fds.release()
+		mine.Close()
+		return "", err
+	}
+	run := &procSubstRun{fd: fd, file: r.fds.get(fd), done: make(chan struct{})}
 	go func() {
 		sub.guard(func() { sub.stmts(ps.Stmts) })
 		sub.finishSubshell()
-		close(done)
+		close(run.done)
 	}()
-	// Put our end in the fd table at the first free slot >= 10 (well
-	// above what scripts use), so a child sees it at that number.
-	fd := 63
-	for r.fds.get(fd) != nil {
-		fd--
-	}
-	r.fds.set(fd, newFdRef(mine))
-	r.procWaits = append(r.procWaits, func() {
-		if r.fds.get(fd) == mine {
-			r.fds.set(fd, nil)
-		}
-		<-done
-	})
+	r.procWaits = append(r.procWaits, run)
 	return fmt.Sprintf("/dev/fd/%d", fd), nil
 }
 
-// waitProcSubsts closes the runner's ends of finished commands' process
-// substitutions and waits for their commands.
-func (r *Runner) waitProcSubsts() {
-	ws := r.procWaits
-	r.procWaits = nil
-	for _, w := range ws {
-		w()
+// procSubstSlot moves f to a real fd >= procSubstFd whose slot in r's fd
+// table is free, and stores it there. It takes over f.
+func (r *Runner) procSubstSlot(f *os.File) (int, error) {
+	from := procSubstFd
+	for {
+		fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, from)
+		if err != nil {
+			return 0, os.NewSyscallError("fcntl F_DUPFD_CLOEXEC", err)
+		}
+		if r.fds.get(fd) == nil {
+			r.fds.set(fd, newFdRef(os.NewFile(uintptr(fd), f.Name())))
+			f.Close()
+			return fd, nil
+		}
+		unix.Close(fd)
+		from = fd + 1
 	}
 }
+
+// procSubstMark returns the mark that endProcSubsts takes: process
+// substitutions started after it belong to the command being expanded.
+func (r *Runner) procSubstMark() int { return len(r.procWaits) }
+
+// endProcSubsts ends the process substitutions started since mark: it
+// closes the shell's ends (so readers see EOF and writers SIGPIPE) and,
+// when wait is set, waits for their commands. Closing all before waiting
+// for any lets `tee >(a) >(b)` finish in either order.
+func (r *Runner) endProcSubsts(mark int, wait bool) {
+	if mark > len(r.procWaits) {
+		mark = len(r.procWaits)
+	}
+	runs := r.procWaits[mark:]
+	r.procWaits = r.procWaits[:mark:mark]
+	for _, p := range runs {
+		if r.fds.get(p.fd) == p.file {
+			r.fds.set(p.fd, nil)
+		}
+	}
+	if wait {
+		for _, p := range runs {
+			<-p.done
+		}
+	}
+}
+
+// waitProcSubsts ends every process substitution of r and waits for them.
+func (r *Runner) waitProcSubsts() { r.endProcSubsts(0, true) }
 
 var reCache sync.Map
 

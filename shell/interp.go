@@ -360,9 +360,14 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 	}
 	var status int
 	if len(st.Redirs) > 0 && !isPipe(st.Cmd) {
-		if isBareExec(st.Cmd) {
-			// exec with only redirections changes the shell's own fds.
+		mark := r.procSubstMark()
+		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) {
+			status = r.callRedirected(ce, st.Redirs)
+		} else if isBareExec(st.Cmd) {
+			// exec with only redirections changes the shell's own fds;
+			// `exec 3< <(cmd)` leaves cmd running, unwaited, as in bash.
 			status = r.redirect(&r.fds, st.Redirs, true)
+			r.endProcSubsts(mark, false)
 		} else {
 			saved := r.fds
 			r.fds = saved.clone()
@@ -371,6 +376,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			}
 			r.fds.release()
 			r.fds = saved
+			r.endProcSubsts(mark, true)
 		}
 	} else {
 		status = r.cmd(st.Cmd)
@@ -439,6 +445,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 		r.setFunc(c.Name.Value, c.Body)
 		return 0
 	case *syntax.ArithmCmd:
+		if r.opts.Xtrace {
+			r.trace(nodeText(c))
+		}
 		n, err := r.arith(c.X)
 		if err != nil {
 			return r.expandError(err)
@@ -448,6 +457,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 		}
 		return 0
 	case *syntax.TestClause:
+		if r.opts.Xtrace {
+			r.trace(nodeText(c))
+		}
 		ok, err := r.testExpr(c.X)
 		if err != nil {
 			return r.expandError(err)
@@ -501,8 +513,8 @@ func (sub *Runner) finishSubshell() int {
 	if sub.sigpipe {
 		status = 128 + 13
 	}
+	sub.fds.release() // first: a redirection may hold a process substitution's pipe
 	sub.waitProcSubsts()
-	sub.fds.release()
 	sub.vars.release()
 	return status
 }
@@ -610,6 +622,10 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			if r.stop() {
 				break
 			}
+			if r.opts.Xtrace {
+				// bash shows the loop head as written, each time round.
+				r.trace(forHeadText(l))
+			}
 			if err := r.setVarString(l.Name.Value, it); err != nil {
 				r.errf("%v", err)
 				return 1
@@ -655,10 +671,25 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 	return status
 }
 
+// forHeadText is the head of a for loop as written: "for i in a b".
+func forHeadText(l *syntax.WordIter) string {
+	text := "for " + l.Name.Value
+	if l.InPos.IsValid() {
+		text += " in"
+		for _, w := range l.Items {
+			text += " " + nodeText(w)
+		}
+	}
+	return text
+}
+
 func (r *Runner) caseClause(c *syntax.CaseClause) int {
 	word, err := r.literal(c.Word)
 	if err != nil {
 		return r.expandError(err)
+	}
+	if r.opts.Xtrace {
+		r.trace("case " + nodeText(c.Word) + " in")
 	}
 	status := 0
 	for i := 0; i < len(c.Items); i++ {
