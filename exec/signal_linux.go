@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"runtime"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -25,7 +26,7 @@ func DieBySignal(sig syscall.Signal) {
 	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
 	// 2. Unblock it on this thread.
 	var set unix.Sigset_t
-	set.Val[(sig-1)/64] |= 1 << ((uint(sig) - 1) % 64)
+	sigaddset(&set, sig)
 	unix.PthreadSigmask(unix.SIG_UNBLOCK, &set, nil)
 	// 3. Send it to this thread.
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
@@ -83,4 +84,14 @@ func RestoreSignal(sig syscall.Signal) {
 		rtSigaction(sig, &old, nil)
 		delete(saved.act, sig)
 	}
+}
+
+// Raise sends sig to the calling thread, as raise(3) does, so that it is
+// delivered before Raise returns: a fatal signal ends the process here,
+// not some time after the caller went on. Signals the Go runtime catches
+// for signal.Notify still reach their channels asynchronously.
+func Raise(sig syscall.Signal) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 }

@@ -37,6 +37,9 @@ type shared struct {
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
 	pathCache sync.Map
+	// jobs is the main runner's job table: a job stopped while an
+	// in-process subshell waited for it goes there.
+	jobs *exec.Table
 
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool
@@ -152,6 +155,10 @@ type Runner struct {
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
 	execLast  bool // RunCommandExec: the program's last command may exec
+
+	// unredirected is the fd table outside the outermost statement
+	// redirection in progress: an EXIT trap run on a fatal signal uses it.
+	unredirected *fdTable
 }
 
 // Option configures a new Runner.
@@ -218,6 +225,7 @@ func New(opts ...Option) *Runner {
 		r.sh.exe, _ = os.Executable()
 	}
 	r.jobs = exec.NewTable()
+	r.sh.jobs = r.jobs
 	r.initVars()
 	return r
 }
@@ -294,7 +302,7 @@ func (r *Runner) subshellCopy() *Runner {
 		arg0:        r.arg0,
 		traps:       subshellTraps(r.traps),
 		hash:        r.hash,
-		jobs:        exec.NewTable(),
+		jobs:        r.jobs.Clone(),
 		subshell:    r.subshell + 1,
 		script:      r.script,
 		lastStatus:  r.lastStatus,

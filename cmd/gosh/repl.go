@@ -36,6 +36,11 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 		for range quit {
 		}
 	}()
+	restore, err := setupJobControl(r, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosh: no job control in this shell: %v\n", err)
+	}
+	defer restore()
 	intr := make(chan os.Signal, 1)
 	signal.Notify(intr, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
