@@ -402,6 +402,13 @@ func (r *Runner) waitState(job *exec.Job, stops bool) exec.State {
 	s := &r.sh.sigs
 	s.fgWait.Add(1)
 	defer s.fgWait.Add(-1)
+	if !stops && s.trapped.Load() == 0 && !s.exitTrap.Load() {
+		// Nothing can need this goroutine before the job ends (with no
+		// trap and no EXIT trap, a watched signal ends the shell from
+		// the reaper, see mustDieNow): reap the children directly,
+		// saving the reaper -> channel hand-off per command.
+		return job.Wait(false)
+	}
 	for {
 		st := job.State()
 		if st == exec.Exited || (stops && st == exec.Stopped) {
