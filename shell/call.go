@@ -236,6 +236,7 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 	if r.hold {
 		cmd.HoldReap = true
 	}
+	r.sh.ensureWatch()
 	r.sh.hooks.beforeStart(cmd)
 	if r.startHook != nil {
 		r.startHook(cmd)
@@ -327,6 +328,7 @@ func (r *Runner) startExternalPath(path string, args []string, pgid int) (*exec.
 		cmd.Foreground = true
 		cmd.Ctty = r.sh.term.Fd()
 	}
+	r.sh.ensureWatch()
 	proc, err := exec.Start(cmd)
 	if err != nil {
 		r.errf("%s: %v", args[0], unwrapSyscall(err))

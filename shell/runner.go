@@ -30,6 +30,8 @@ type shared struct {
 	stderrMu    sync.Mutex
 	hooks       hooks
 	sigs        sigState
+	watchWanted bool      // WatchFatalSignals was called; see ensureWatch
+	watchOnce   sync.Once // installs the watch once
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal

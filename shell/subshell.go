@@ -114,6 +114,7 @@ func (r *Runner) startSubshellProcess(st *syntax.Stmt) (*exec.Process, error) {
 		pgid = 0
 	}
 	cmd := &exec.Cmd{Path: r.sh.exe, Args: []string{"gosh"}, Env: env, Dir: r.dir, Files: files, Pgid: pgid}
+	r.sh.ensureWatch()
 	r.sh.hooks.beforeStart(cmd)
 	return exec.Start(cmd)
 }

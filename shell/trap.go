@@ -116,8 +116,30 @@ var fatalSignals = []syscall.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGT
 // itself, after running its EXIT trap, and a SIGINT received while a
 // foreground child runs kills the shell only if it killed the child too
 // (a program that handles Ctrl-C, like an editor, lets the script go on).
+//
+// The watch is installed lazily, when it can first make a difference:
+// before the first child process starts or the first trap is set. Until
+// then a fatal signal's default action is exactly what the watch would
+// do, and start-up stays free of os/signal work (see bench/RESULTS.md).
 func (r *Runner) WatchFatalSignals() {
-	s := &r.sh.sigs
+	r.sh.watchWanted = true
+	// Until then, the signals the Go runtime would catch and drop must
+	// have the kernel's default (death), as they would in sh.
+	for _, sig := range []syscall.Signal{syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGALRM} {
+		if !signal.Ignored(sig) {
+			exec.DefaultSignal(sig)
+		}
+	}
+}
+
+// ensureWatch installs the fatal-signal watch if it was asked for.
+func (sh *shared) ensureWatch() {
+	if sh.watchWanted {
+		sh.watchOnce.Do(sh.sigs.watchFatal)
+	}
+}
+
+func (s *sigState) watchFatal() {
 	s.init()
 	var sigs []syscall.Signal
 	for _, sig := range fatalSignals {
@@ -126,6 +148,7 @@ func (r *Runner) WatchFatalSignals() {
 			continue
 		}
 		s.watched.Or(sigBit(sig))
+		exec.RestoreSignal(sig) // undo WatchFatalSignals' DefaultSignal
 		sigs = append(sigs, sig)
 	}
 	exec.NotifyOrdered(s.caught, sigs...)
@@ -318,6 +341,7 @@ func builtinTrap(r *Runner, args []string) int {
 		r.errf("trap: usage: trap [-lp] [[arg] signal_spec ...]")
 		return 2
 	}
+	r.sh.ensureWatch() // before any disposition changes, as at start-up
 	status := 0
 	for _, s := range sigs {
 		name, sig, ok := trapKey(s)
