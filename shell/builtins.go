@@ -639,19 +639,26 @@ func builtinTimes(r *Runner, args []string) int {
 	return 0
 }
 
+// builtinAlias defines and lists aliases (see alias.go for expansion).
+// Listings quote every value, as bash does: alias ll='ls -l'.
 func builtinAlias(r *Runner, args []string) int {
 	args = args[1:]
-	if len(args) > 0 && args[0] == "-p" {
+	for len(args) > 0 && (args[0] == "-p" || args[0] == "--") {
 		args = args[1:]
+	}
+	show := func(name, val string) {
+		fmt.Fprintf(r.out(), "alias %s='%s'\n", name, strings.ReplaceAll(val, "'", `'\''`))
 	}
 	if len(args) == 0 {
 		names := make([]string, 0, len(r.aliases))
 		for n := range r.aliases {
-			names = append(names, n)
+			if !strings.HasPrefix(n, "\x00") {
+				names = append(names, n)
+			}
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			fmt.Fprintf(r.out(), "alias %s=%s\n", n, shellQuote(r.aliases[n]))
+			show(n, r.aliases[n])
 		}
 		return 0
 	}
@@ -660,40 +667,56 @@ func builtinAlias(r *Runner, args []string) int {
 		name, val, ok := strings.Cut(a, "=")
 		if !ok {
 			v, found := r.aliases[name]
-			if !found {
+			if !found || strings.HasPrefix(name, "\x00") {
 				r.errf("alias: %s: not found", name)
 				status = 1
 				continue
 			}
-			fmt.Fprintf(r.out(), "alias %s=%s\n", name, shellQuote(v))
+			show(name, v)
 			continue
 		}
-		m := make(map[string]string, len(r.aliases)+1)
+		if name == "" || strings.ContainsAny(name, "/$`=\"' \t\n;&|()<>\\\x00") {
+			r.errf("alias: `%s': invalid alias name", name)
+			status = 1
+			continue
+		}
+		m := make(map[string]string, len(r.aliases)+2)
 		for k, v := range r.aliases {
 			m[k] = v
 		}
 		m[name] = val
+		m[aliasDefKey(name)] = fmt.Sprintf("%s\x00%d", r.script, r.line)
 		r.aliases = m
 	}
 	return status
 }
 
 func builtinUnalias(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		r.errf("unalias: usage: unalias [-a] name [name ...]")
+		return 2
+	}
 	m := make(map[string]string, len(r.aliases))
 	for k, v := range r.aliases {
 		m[k] = v
 	}
 	status := 0
-	for _, a := range args[1:] {
+	for _, a := range args {
 		if a == "-a" {
 			m = map[string]string{}
 			continue
 		}
-		if _, ok := m[a]; !ok {
+		if _, ok := m[a]; !ok || strings.HasPrefix(a, "\x00") {
 			r.errf("unalias: %s: not found", a)
 			status = 1
+			continue
 		}
 		delete(m, a)
+		delete(m, aliasDefKey(a))
 	}
 	r.aliases = m
 	return status

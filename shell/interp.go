@@ -246,6 +246,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case nil:
 		return r.lastStatus
 	case *syntax.CallExpr:
+		if status, ok := r.aliasCall(c); ok {
+			return status
+		}
 		return r.call(c)
 	case *syntax.BinaryCmd:
 		switch c.Op {
@@ -439,6 +442,9 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 		} else {
 			items = r.params
 		}
+		if c.Select {
+			return r.selectLoop(l.Name.Value, items, c.Do)
+		}
 		for _, it := range items {
 			if r.stop() {
 				break
@@ -446,10 +452,6 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			if err := r.setVarString(l.Name.Value, it); err != nil {
 				r.errf("%v", err)
 				return 1
-			}
-			if c.Select {
-				r.errf("select: not supported")
-				return 2
 			}
 			if !r.loopBody(c.Do) {
 				status = r.lastStatus

@@ -38,9 +38,13 @@ func fmtDur(d time.Duration) string {
 // trace prints an xtrace line with PS4.
 func (r *Runner) trace(line string) {
 	ps4 := r.vars.get("PS4").Str
+	// Commands run to expand PS4 are not traced themselves, as in bash;
+	// otherwise PS4='$(cmd)' would trace forever.
+	r.opts.Xtrace = false
 	if s, err := r.expandPrompt(ps4); err == nil {
 		ps4 = s
 	}
+	r.opts.Xtrace = true
 	r.sh.stderrMu.Lock()
 	fmt.Fprintf(r.fds.writer(2), "%s%s\n", ps4, line)
 	r.sh.stderrMu.Unlock()
