@@ -457,4 +457,3 @@ func (l *limited) Write(p []byte) (int, error) {
 	l.w.Write(q)
 	return len(p), nil
 }
-
