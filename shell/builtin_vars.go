@@ -504,6 +504,8 @@ func (r *Runner) optionPtrs() []struct {
 	}{
 		{"allexport", 'a', &o.Allexport},
 		{"errexit", 'e', &o.Errexit},
+		{"errtrace", 'E', &o.Errtrace},
+		{"functrace", 'T', &o.Functrace},
 		{"hashall", 'h', &o.Hashall},
 		{"monitor", 'm', &o.Monitor},
 		{"noclobber", 'C', &o.Noclobber},

@@ -261,7 +261,10 @@ func builtinEval(r *Runner, args []string) int {
 	if strings.TrimSpace(src) == "" {
 		return 0
 	}
-	f, err := parseAll([]byte(src), "eval")
+	// Pad with newlines so LINENO and messages count from the eval's
+	// own line, as bash does.
+	pad := strings.Repeat("\n", int(max(r.line, 1))-1)
+	f, err := parseAll([]byte(pad+src), "eval")
 	if err != nil {
 		r.errf("eval: %s", parseErrorText("", err)[1:])
 		r.lastStatus = 2

@@ -33,11 +33,12 @@ func (r *Runner) call(ce *syntax.CallExpr) int {
 		}
 		return 0
 	}
+	mark := len(r.procWaits)
 	args, err := r.fields(ce.Args...)
 	if err != nil {
 		return r.expandError(err)
 	}
-	defer r.waitProcSubsts()
+	defer r.waitProcSubstsFrom(mark)
 	if len(args) == 0 {
 		for _, as := range ce.Assigns {
 			if err := r.assign(as, false); err != nil {

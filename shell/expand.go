@@ -175,9 +175,17 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 
 // waitProcSubsts closes the runner's ends of finished commands' process
 // substitutions and waits for their commands.
-func (r *Runner) waitProcSubsts() {
-	ws := r.procWaits
-	r.procWaits = nil
+func (r *Runner) waitProcSubsts() { r.waitProcSubstsFrom(0) }
+
+// waitProcSubstsFrom waits only for the process substitutions started
+// after the first mark ones: a command inside `while ...; done < <(cmd)`
+// must not wait for the loop's own input.
+func (r *Runner) waitProcSubstsFrom(mark int) {
+	if mark > len(r.procWaits) {
+		mark = len(r.procWaits)
+	}
+	ws := r.procWaits[mark:]
+	r.procWaits = r.procWaits[:mark:mark]
 	for _, w := range ws {
 		w()
 	}

@@ -176,14 +176,18 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		r.background(st)
 		return
 	}
+	r.debugTrap(st)
 	status := r.stmtSync(st)
 	r.lastStatus = status
 	if _, ok := st.Cmd.(*syntax.CallExpr); ok {
 		r.pipeStatus = append(r.pipeStatus[:0], status)
 	}
-	if status != 0 && r.opts.Errexit && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
+	if status != 0 && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
 		r.breakN == 0 && r.contN == 0 && !isCondCmd(st.Cmd) {
-		r.exit(status)
+		r.errTrap(st)
+		if r.opts.Errexit {
+			r.exit(status)
+		}
 	}
 	r.runPendingTraps()
 }
@@ -210,11 +214,13 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 		} else {
 			saved := r.fds
 			r.fds = saved.clone()
+			mark := len(r.procWaits)
 			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
 				status = r.cmd(st.Cmd)
 			}
 			r.fds.release()
 			r.fds = saved
+			r.waitProcSubstsFrom(mark)
 		}
 	} else {
 		status = r.cmd(st.Cmd)

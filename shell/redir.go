@@ -2,9 +2,11 @@ package shell
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"gosh/exec"
@@ -203,6 +205,15 @@ func (r *Runner) openFile(name string, flags int, noclobber bool) (*os.File, int
 			flags |= syscall.O_EXCL
 			if _, err := os.Stat(path); err == nil {
 				flags &^= syscall.O_EXCL // not a regular file: /dev/null etc.
+			}
+		}
+	}
+	// /dev/fd/N names an entry of the shell's fd table (a process
+	// substitution's pipe), not of the process: reopen that file.
+	if n, ok := strings.CutPrefix(path, "/dev/fd/"); ok {
+		if fd, err := strconv.Atoi(n); err == nil && fd > 2 {
+			if tf := r.fds.get(fd); tf != nil {
+				path = fmt.Sprintf("/proc/self/fd/%d", tf.Fd())
 			}
 		}
 	}

@@ -57,6 +57,7 @@ func (s *shared) random() int {
 type Options struct {
 	Errexit, Nounset, Xtrace, Verbose, Noexec, Noglob, Noclobber,
 	Allexport, Pipefail, Monitor, Interactive, Notify, Hashall bool
+	Errtrace, Functrace bool // set -E, set -T
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
@@ -276,7 +277,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fds:         r.fds.clone(),
 		params:      r.params,
 		arg0:        r.arg0,
-		traps:       subshellTraps(r.traps),
+		traps:       subshellTraps(r.traps, r.opts.Errtrace),
 		hash:        r.hash,
 		jobs:        exec.NewTable(),
 		subshell:    r.subshell + 1,
@@ -297,11 +298,12 @@ func (r *Runner) subshellCopy() *Runner {
 	return s
 }
 
-// subshellTraps: traps other than ignored ones are reset in a subshell.
-func subshellTraps(t map[string]string) map[string]string {
+// subshellTraps: traps other than ignored ones are reset in a subshell;
+// under set -E (errtrace) the ERR trap is inherited too.
+func subshellTraps(t map[string]string, errtrace bool) map[string]string {
 	n := make(map[string]string)
 	for k, v := range t {
-		if v == "" {
+		if v == "" || (errtrace && k == "ERR") {
 			n[k] = v
 		}
 	}

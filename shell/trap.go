@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 func init() {
@@ -85,15 +87,19 @@ func (r *Runner) runPendingTraps() {
 
 // runTrap runs a trap handler; $? is preserved around it.
 func (r *Runner) runTrap(handler string) {
-	saved := r.lastStatus
+	saved, savedLine := r.lastStatus, r.line
 	r.inTrap = true
-	f, err := parseAll([]byte(handler), "trap")
+	// LINENO in the handler is the line of the command that triggered
+	// it, as in bash: pad the handler to start on that line.
+	pad := strings.Repeat("\n", int(max(r.line, 1))-1)
+	f, err := parseAll([]byte(pad+handler), "trap")
 	if err == nil {
 		r.stmts(f.Stmts)
 	} else {
 		r.errf("trap: %s", parseErrorText("", err))
 	}
 	r.inTrap = false
+	r.line = savedLine
 	if !r.exiting {
 		r.lastStatus = saved
 	}
@@ -235,3 +241,38 @@ func trapOrder(name string) int {
 }
 
 var _ = strconv.Itoa
+
+// errTrap runs the ERR trap after st failed where set -e would apply.
+// Inside functions, subshells and command substitutions it runs only
+// under set -E (errtrace), as in bash.
+func (r *Runner) errTrap(st *syntax.Stmt) {
+	h, ok := r.traps["ERR"]
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Errtrace) {
+		return
+	}
+	if _, compound := st.Cmd.(*syntax.CallExpr); !compound && !isPipe(st.Cmd) {
+		if _, fn := st.Cmd.(*syntax.FuncDecl); !fn {
+			// A compound command's own failing command already ran the
+			// trap; bash does not run it again for the compound.
+			switch st.Cmd.(type) {
+			case *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause:
+			default:
+				return
+			}
+		}
+	}
+	r.runTrap(h)
+}
+
+// debugTrap runs the DEBUG trap before a simple command, [[ ]], (( )),
+// let or declaration; in functions only under set -T (functrace).
+func (r *Runner) debugTrap(st *syntax.Stmt) {
+	h, ok := r.traps["DEBUG"]
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Functrace) {
+		return
+	}
+	switch st.Cmd.(type) {
+	case *syntax.CallExpr, *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause:
+		r.runTrap(h)
+	}
+}
