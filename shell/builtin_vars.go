@@ -279,7 +279,9 @@ func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 			status = 1
 			continue
 		}
-		if namesOnly {
+		if namesOnly && len(items) > 0 {
+			fmt.Fprintln(r.out(), n) // declare -F name prints just the name
+		} else if namesOnly {
 			fmt.Fprintf(r.out(), "declare -f %s\n", n)
 		} else {
 			fmt.Fprintln(r.out(), funcText(n, body))

@@ -492,10 +492,30 @@ func (r *Runner) lookAll(name string, all bool) []string {
 	return out
 }
 
+// funcText prints a function as bash's declare -f and type do: the
+// header "name () ", the body's braces on lines of their own and each
+// top-level command of the body on its own line, indented by four spaces.
+// Commands keep the layout mvdan's printer gives them.
 func funcText(name string, body *syntax.Stmt) string {
 	var b strings.Builder
-	syntax.NewPrinter(syntax.Indent(4)).Print(&b, &syntax.FuncDecl{Name: &syntax.Lit{Value: name}, Parens: true, Body: body})
-	return strings.TrimRight(b.String(), "\n")
+	b.WriteString(name + " () \n{ \n")
+	stmts := []*syntax.Stmt{body}
+	if blk, ok := body.Cmd.(*syntax.Block); ok && len(body.Redirs) == 0 {
+		stmts = blk.Stmts
+	}
+	pr := syntax.NewPrinter(syntax.Indent(4))
+	for _, st := range stmts {
+		var sb strings.Builder
+		pr.Print(&sb, st)
+		for _, line := range strings.Split(strings.TrimRight(sb.String(), "\n"), "\n") {
+			if line != "" {
+				line = "    " + line
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 func builtinType(r *Runner, args []string) int {
@@ -743,6 +763,20 @@ func builtinLet(r *Runner, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// letExpr evaluates one operand of the let keyword. A quoted operand
+// ('x = y * 2') reaches us as a word: expand it and parse the text as an
+// expression, as bash does.
+func (r *Runner) letExpr(x syntax.ArithmExpr) (int, error) {
+	if w, ok := x.(*syntax.Word); ok && w.Lit() == "" {
+		s, err := r.literal(w)
+		if err != nil {
+			return 0, err
+		}
+		return r.arithString(s)
+	}
+	return r.arith(x)
 }
 
 func builtinHelp(r *Runner, args []string) int {

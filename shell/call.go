@@ -104,6 +104,7 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	}
 	oldParams := r.params
 	r.params = args
+	retTrap := r.traps["RETURN"]
 	r.funcDepth++
 	r.funcNames = append([]string{name}, r.funcNames...)
 	r.vars.pushFrame()
@@ -112,7 +113,9 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	r.funcNames = r.funcNames[1:]
 	r.funcDepth--
 	r.params = oldParams
-	if h, ok := r.traps["RETURN"]; ok && h != "" {
+	// Functions do not inherit the RETURN trap unless set -T is on; one
+	// set while the function ran fires when it returns.
+	if h := r.traps["RETURN"]; h != "" && (r.opts.Functrace || h != retTrap) {
 		r.runTrap(h)
 	}
 	if r.returning {

@@ -54,11 +54,11 @@ func (r *Runner) path(name string) string {
 }
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
-	return expand.Fields(r.cfg(), words...)
+	return expand.Fields(r.cfg(), r.fixAssocLen(words)...)
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
-	return expand.Literal(r.cfg(), w)
+	return expand.Literal(r.cfg(), r.fixAssocLen([]*syntax.Word{w})[0])
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {

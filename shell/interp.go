@@ -168,7 +168,7 @@ func (r *Runner) stmts(list []*syntax.Stmt) {
 }
 
 func (r *Runner) stmt(st *syntax.Stmt) {
-	if r.stop() {
+	if r.stop() || (r.opts.Noexec && !r.opts.Interactive) {
 		return
 	}
 	r.line = st.Pos().Line()
@@ -314,7 +314,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case *syntax.LetClause:
 		status := 0
 		for _, x := range c.Exprs {
-			n, err := r.arith(x)
+			n, err := r.letExpr(x)
 			if err != nil {
 				return r.expandError(err)
 			}
