@@ -169,4 +169,3 @@ func TestLang(t *testing.T) {
 		})
 	}
 }
-
