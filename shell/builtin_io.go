@@ -78,7 +78,11 @@ opts:
 }
 
 // echoEscapes expands echo -e escapes; stop is set by \c.
-func echoEscapes(s string) (string, bool) {
+func echoEscapes(s string) (string, bool) { return expandEscapes(s, false) }
+
+// expandEscapes expands echo -e escapes, or with printfB those of
+// printf's %b, which also takes \NNN octal without a leading 0.
+func expandEscapes(s string, printfB bool) (string, bool) {
 	if !strings.Contains(s, `\`) {
 		return s, false
 	}
@@ -118,6 +122,18 @@ func echoEscapes(s string) (string, bool) {
 			}
 			b.WriteByte(byte(n))
 			i = j - 1
+		case '1', '2', '3', '4', '5', '6', '7':
+			if !printfB {
+				b.WriteByte('\\')
+				b.WriteByte(s[i])
+				continue
+			}
+			n, j := 0, i
+			for ; j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7'; j++ {
+				n = n*8 + int(s[j]-'0')
+			}
+			b.WriteByte(byte(n))
+			i = j - 1
 		case 'x':
 			n, j := 0, i+1
 			for ; j < len(s) && j < i+3 && isHex(s[j]); j++ {
@@ -129,6 +145,10 @@ func echoEscapes(s string) (string, bool) {
 				b.WriteByte(byte(n))
 			}
 			i = j - 1
+		case 'u', 'U':
+			e, adv, _ := printfEscape(s[i-1:])
+			b.WriteString(e)
+			i += adv - 2
 		default:
 			b.WriteByte('\\')
 			b.WriteByte(s[i])
@@ -181,8 +201,11 @@ func builtinPrintf(r *Runner, args []string) int {
 		args = args[n:]
 	}
 	if varName != "" {
-		if err := r.setVarString(varName, out.String()); err != nil {
+		if err := r.assignNamed(varName, out.String()); err != nil {
 			r.errf("printf: %v", err)
+			if _, bad := err.(badIdentError); bad {
+				return 2
+			}
 			return 1
 		}
 		return status
@@ -257,23 +280,40 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 			return b.String(), used, fmt.Errorf("`%s': missing format character", format[i:])
 		}
 		verb := format[j]
+		var timeFmt string
+		if verb == '(' {
+			end := strings.Index(format[j:], ")T")
+			if end < 0 {
+				return b.String(), used, fmt.Errorf("`%s': missing format character", format[i:])
+			}
+			timeFmt = format[j+1 : j+end]
+			j += end + 1
+			verb = 'T'
+		}
 		i = j
 		arg, _ := next()
+		sspec := strings.ReplaceAll(spec, "0", "")
+		if k := strings.IndexAny(spec, "123456789."); k >= 0 {
+			// keep zeros that are digits of the width or precision
+			sspec = strings.ReplaceAll(spec[:k], "0", "") + spec[k:]
+		}
 		switch verb {
 		case 's':
-			fmt.Fprintf(&b, spec+"s", arg)
+			fmt.Fprintf(&b, sspec+"s", arg)
 		case 'b':
-			s, stop := echoEscapes(arg)
-			fmt.Fprintf(&b, spec+"s", s)
+			s, stop := expandEscapes(arg, true)
+			fmt.Fprintf(&b, sspec+"s", s)
 			if stop {
 				return b.String(), len(args), nil
 			}
 		case 'q':
-			fmt.Fprintf(&b, spec+"s", shellQuoteBash(arg))
+			fmt.Fprintf(&b, sspec+"s", shellQuoteBash(arg))
 		case 'c':
 			if arg != "" {
-				fmt.Fprintf(&b, spec+"s", arg[:1])
+				fmt.Fprintf(&b, sspec+"s", arg[:1])
 			}
+		case 'T':
+			fmt.Fprintf(&b, sspec+"s", r.strftime(timeFmt, arg))
 		case 'd', 'i':
 			n, err := printfInt(arg)
 			if err != nil && firstErr == nil {
@@ -290,6 +330,9 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 			n, err := printfInt(arg)
 			if err != nil && firstErr == nil {
 				firstErr = err
+			}
+			if n == 0 {
+				spec = strings.ReplaceAll(spec, "#", "") // C prints a bare 0
 			}
 			fmt.Fprintf(&b, spec+string(verb), uint64(n))
 		case 'e', 'E', 'f', 'F', 'g', 'G', 'a', 'A':
@@ -313,23 +356,41 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 	return b.String(), used, firstErr
 }
 
+// printfInt converts a printf integer argument as C's strtol does: a
+// leading quote gives the character's code; on trailing garbage the
+// number read so far is used and an error is reported.
 func printfInt(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	t := strings.TrimLeft(s, " \t\n")
+	if strings.TrimSpace(t) == "" {
 		return 0, nil
 	}
-	if (s[0] == '\'' || s[0] == '"') && len(s) > 1 {
-		return int64([]rune(s[1:])[0]), nil
-	}
-	n, err := strconv.ParseInt(s, 0, 64)
-	if err != nil {
-		// Octal with a leading 0, as C's strtol.
-		if u, err2 := strconv.ParseUint(s, 0, 64); err2 == nil {
-			return int64(u), nil
+	if t[0] == '\'' || t[0] == '"' {
+		if len(t) == 1 {
+			return 0, nil
 		}
-		return 0, fmt.Errorf("%s: invalid number", s)
+		return int64([]rune(t[1:])[0]), nil
 	}
-	return n, nil
+	if n, err := strconv.ParseInt(t, 0, 64); err == nil {
+		return n, nil
+	}
+	if u, err := strconv.ParseUint(t, 0, 64); err == nil {
+		return int64(u), nil
+	}
+	// Longest prefix that is a number (trailing blanks are an error too).
+	if u := strings.TrimRight(t, " \t\n"); u != t {
+		if n, err := strconv.ParseInt(u, 0, 64); err == nil {
+			return n, fmt.Errorf("%s: invalid number", s)
+		}
+	}
+	k := 0
+	if k < len(t) && (t[k] == '-' || t[k] == '+') {
+		k++
+	}
+	for k < len(t) && t[k] >= '0' && t[k] <= '9' {
+		k++
+	}
+	n, _ := strconv.ParseInt(strings.TrimPrefix(t[:k], "+"), 10, 64)
+	return n, fmt.Errorf("%s: invalid number", s)
 }
 
 // printfEscape expands one backslash escape of a printf format.
@@ -344,6 +405,15 @@ func printfEscape(s string) (string, int, bool) {
 		n, j := 0, 1
 		for ; j < len(s) && j < 4 && s[j] >= '0' && s[j] <= '7'; j++ {
 			n = n*8 + int(s[j]-'0')
+		}
+		return string([]byte{byte(n)}), j, false
+	case 'x':
+		n, j := 0, 2
+		for ; j < len(s) && j < 4 && isHex(s[j]); j++ {
+			n = n*16 + hexVal(s[j])
+		}
+		if j == 2 {
+			return s[:2], 2, false
 		}
 		return string([]byte{byte(n)}), j, false
 	case 'u', 'U':

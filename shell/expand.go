@@ -58,7 +58,7 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
-	return expand.Literal(r.cfg(), r.fixAssocLen([]*syntax.Word{w})[0])
+	return expand.Literal(r.cfg(), literalWord(r.fixAssocLen([]*syntax.Word{w})[0]))
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {

@@ -272,3 +272,30 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 	}
 	return r.setVar(name, nv)
 }
+
+// badIdentError is returned by assignNamed for a name that is neither a
+// variable name nor name[subscript].
+type badIdentError string
+
+func (e badIdentError) Error() string { return fmt.Sprintf("`%s': not a valid identifier", string(e)) }
+
+// assignNamed sets a variable named by a builtin's operand (printf -v,
+// read): NAME or NAME[SUBSCRIPT], as bash allows.
+func (r *Runner) assignNamed(name, val string) error {
+	if validName(name) {
+		return r.setVarString(name, val)
+	}
+	open := strings.IndexByte(name, '[')
+	if open <= 0 || !strings.HasSuffix(name, "]") || !validName(name[:open]) {
+		return badIdentError(name)
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(name+"="), "")
+	if err != nil || len(f.Stmts) != 1 {
+		return badIdentError(name)
+	}
+	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Index == nil {
+		return badIdentError(name)
+	}
+	return r.assignIndex(ce.Assigns[0].Name.Value, ce.Assigns[0].Index, val, false)
+}

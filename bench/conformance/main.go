@@ -411,7 +411,7 @@ func runCase(code, shell, root, binDir string, timeout time.Duration) result {
 	cmd.Dir = work
 	cmd.Env = []string{
 		"PATH=" + binDir + ":/usr/local/bin:/usr/bin:/bin",
-		"HOME=" + work, "LC_ALL=C.UTF-8", "TZ=UTC",
+		"HOME=" + work, "LC_ALL=C.UTF-8",
 		"SH=" + shell, "TMP=" + work, "REPO_ROOT=" + root,
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
