@@ -378,15 +378,72 @@ func valueText(v expand.Variable) string {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf("[%s]=%s", shellQuote(k), dquote(v.Map[k]))
+			key := k
+			if shellQuote(k) != k {
+				key = dquote(k)
+			}
+			parts[i] = fmt.Sprintf("[%s]=%s", key, dquote(v.Map[k]))
 		}
 		return "(" + strings.Join(parts, " ") + " )"
 	}
 	return dquote(v.Str)
 }
 
-// dquote quotes s in double quotes, as declare -p prints values.
+// hasControl reports bytes that only $'...' quoting shows readably.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// ansiQuote quotes s as $'...', as bash does for values with control
+// characters.
+func ansiQuote(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\'':
+			b.WriteString(`\'`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\a':
+			b.WriteString(`\a`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\v':
+			b.WriteString(`\v`)
+		case 0x1b:
+			b.WriteString(`\E`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(&b, "\\%03o", c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteString("'")
+	return b.String()
+}
+
+// dquote quotes s in double quotes, as declare -p prints values ($'...'
+// when s holds control characters).
 func dquote(s string) string {
+	if hasControl(s) {
+		return ansiQuote(s)
+	}
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`")
 	return `"` + r.Replace(s) + `"`
 }
@@ -493,48 +550,7 @@ func (r *Runner) unsetIndex(name, index string) error {
 }
 
 // optionNames maps set -o names to option fields.
-func (r *Runner) optionPtrs() []struct {
-	name  string
-	short byte
-	p     *bool
-} {
-	o := &r.opts
-	return []struct {
-		name  string
-		short byte
-		p     *bool
-	}{
-		{"allexport", 'a', &o.Allexport},
-		{"errexit", 'e', &o.Errexit},
-		{"errtrace", 'E', &o.Errtrace},
-		{"functrace", 'T', &o.Functrace},
-		{"hashall", 'h', &o.Hashall},
-		{"monitor", 'm', &o.Monitor},
-		{"noclobber", 'C', &o.Noclobber},
-		{"noexec", 'n', &o.Noexec},
-		{"noglob", 'f', &o.Noglob},
-		{"notify", 'b', &o.Notify},
-		{"nounset", 'u', &o.Nounset},
-		{"pipefail", 0, &o.Pipefail},
-		{"verbose", 'v', &o.Verbose},
-		{"xtrace", 'x', &o.Xtrace},
-	}
-}
 
-// SetOption sets a set -o option by name or by short letter ("e").
-func (r *Runner) SetOption(name string, on bool) error {
-	for _, o := range r.optionPtrs() {
-		if o.name == name || (len(name) == 1 && o.short == name[0]) {
-			*o.p = on
-			return nil
-		}
-	}
-	if name == "i" {
-		r.opts.Interactive = on
-		return nil
-	}
-	return fmt.Errorf("%s: invalid option name", name)
-}
 
 func builtinSet(r *Runner, args []string) int {
 	args = args[1:]
@@ -595,103 +611,12 @@ func setValueText(v expand.Variable) string {
 	if v.Kind == expand.Indexed || v.Kind == expand.Associative {
 		return valueText(v)
 	}
+	if hasControl(v.Str) {
+		return ansiQuote(v.Str)
+	}
 	return shellQuote(v.Str)
 }
 
-// printOptions lists options: set -o as a table, set +o as commands.
-func (r *Runner) printOptions(table bool) {
-	for _, o := range r.optionPtrs() {
-		if table {
-			state := "off"
-			if *o.p {
-				state = "on"
-			}
-			fmt.Fprintf(r.out(), "%-15s\t%s\n", o.name, state)
-		} else {
-			sign := "+"
-			if *o.p {
-				sign = "-"
-			}
-			fmt.Fprintf(r.out(), "set %so %s\n", sign, o.name)
-		}
-	}
-}
 
-func builtinShopt(r *Runner, args []string) int {
-	args = args[1:]
-	mode := byte(0)
-	quiet := false
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		for _, c := range args[0][1:] {
-			switch c {
-			case 's', 'u':
-				mode = byte(c)
-			case 'q':
-				quiet = true
-			case 'p', 'o':
-			default:
-				return r.usage("shopt", "-%c: invalid option", c)
-			}
-		}
-		args = args[1:]
-	}
-	o := &r.opts
-	opts := []struct {
-		name string
-		p    *bool
-	}{
-		{"dotglob", &o.DotGlob}, {"expand_aliases", &o.ExpandAliases}, {"extglob", &o.ExtGlob},
-		{"globstar", &o.GlobStar}, {"lastpipe", &o.LastPipe}, {"nocaseglob", &o.NoCaseGlob},
-		{"nullglob", &o.NullGlob},
-	}
-	find := func(n string) *bool {
-		for _, x := range opts {
-			if x.name == n {
-				return x.p
-			}
-		}
-		return nil
-	}
-	if len(args) == 0 {
-		for _, x := range opts {
-			if mode == 's' && !*x.p || mode == 'u' && *x.p {
-				continue
-			}
-			state := "off"
-			if *x.p {
-				state = "on"
-			}
-			fmt.Fprintf(r.out(), "%-15s\t%s\n", x.name, state)
-		}
-		return 0
-	}
-	status := 0
-	for _, n := range args {
-		p := find(n)
-		if p == nil {
-			r.errf("shopt: %s: invalid shell option name", n)
-			status = 1
-			continue
-		}
-		switch mode {
-		case 's':
-			*p = true
-		case 'u':
-			*p = false
-		default:
-			if !*p {
-				status = 1
-			}
-			if !quiet {
-				state := "off"
-				if *p {
-					state = "on"
-				}
-				fmt.Fprintf(r.out(), "%-15s\t%s\n", n, state)
-			}
-		}
-	}
-	return status
-}
 
 var _ = strconv.Itoa

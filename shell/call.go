@@ -54,6 +54,7 @@ func (r *Runner) call(ce *syntax.CallExpr) int {
 		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
 	}
 	name := args[0]
+	r.setLastArg(args[len(args)-1])
 
 	// Prefix assignments: for special builtins they persist; otherwise
 	// they hold for this command only.

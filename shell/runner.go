@@ -58,6 +58,10 @@ type Options struct {
 	Errexit, Nounset, Xtrace, Verbose, Noexec, Noglob, Noclobber,
 	Allexport, Pipefail, Monitor, Interactive, Notify, Hashall bool
 	Errtrace, Functrace bool // set -E, set -T
+	// Stubs holds bash options gosh accepts but does not act on (see
+	// options.go), one bit each, set when the option differs from its
+	// default.
+	Stubs uint64
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
@@ -253,7 +257,7 @@ func (r *Runner) initVars() {
 	uid, euid := os.Getuid(), os.Geteuid()
 	r.vars.global["UID"] = expand.Variable{Set: true, ReadOnly: true, Kind: expand.String, Str: fmt.Sprint(uid)}
 	r.vars.global["EUID"] = expand.Variable{Set: true, ReadOnly: true, Kind: expand.String, Str: fmt.Sprint(euid)}
-	if h, err := os.Hostname(); err == nil {
+	if h, err := os.Hostname(); err == nil && !r.vars.get("HOSTNAME").IsSet() {
 		set("HOSTNAME", h, false)
 	}
 	set("GOSH_VERSION", Version, false)

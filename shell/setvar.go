@@ -14,6 +14,9 @@ import (
 // setVar stores v under name, enforcing readonly and allexport.
 func (r *Runner) setVar(name string, v expand.Variable) error {
 	old := r.vars.get(name)
+	if name == "SHELLOPTS" || name == "BASHOPTS" {
+		old.ReadOnly = true // computed from the options, as in bash
+	}
 	if old.ReadOnly && v.Kind != expand.KeepValue {
 		return fmt.Errorf("%s: readonly variable", name)
 	}

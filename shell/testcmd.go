@@ -192,7 +192,7 @@ func (r *Runner) unaryTest(op, x string) (bool, error) {
 		return x == "", nil
 	case "-v":
 		base, idx, ok := strings.Cut(x, "[")
-		v := r.vars.get(base)
+		v := runnerEnv{r}.Get(base)
 		if ok && strings.HasSuffix(idx, "]") {
 			idx = idx[:len(idx)-1]
 			switch v.Kind {
@@ -215,10 +215,8 @@ func (r *Runner) unaryTest(op, x string) (bool, error) {
 		}
 		return v.IsSet(), nil
 	case "-o":
-		for _, o := range r.optionPtrs() {
-			if o.name == x {
-				return *o.p, nil
-			}
+		if o := r.setOption(x); o != nil {
+			return o.get(r), nil
 		}
 		return false, nil
 	case "-t":

@@ -240,6 +240,15 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		}
 	case "BASHPID":
 		return str(strconv.Itoa(os.Getpid()))
+	case "SHELLOPTS", "BASHOPTS":
+		v := r.vars.get(name)
+		if name == "SHELLOPTS" {
+			v.Str = r.shellOpts()
+		} else {
+			v.Str = r.bashOpts()
+		}
+		v.Set, v.Kind, v.ReadOnly = true, expand.String, true
+		return v
 	}
 	return r.vars.get(name)
 }
@@ -266,4 +275,14 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// setLastArg records $_, the last argument of the last simple command.
+func (r *Runner) setLastArg(s string) {
+	v := r.vars.get("_")
+	if v.ReadOnly {
+		return
+	}
+	v.Set, v.Kind, v.Str = true, expand.String, s
+	r.vars.set("_", v)
 }
