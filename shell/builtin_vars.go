@@ -551,7 +551,6 @@ func (r *Runner) unsetIndex(name, index string) error {
 
 // optionNames maps set -o names to option fields.
 
-
 func builtinSet(r *Runner, args []string) int {
 	args = args[1:]
 	if len(args) == 0 {
@@ -616,7 +615,5 @@ func setValueText(v expand.Variable) string {
 	}
 	return shellQuote(v.Str)
 }
-
-
 
 var _ = strconv.Itoa
