@@ -23,6 +23,7 @@ func init() {
 type declFlags struct {
 	array, assoc, integer, readonly, export, global, print, funcs, funcNames bool
 	unexport, unreadonly, nameref                                            bool
+	unNameref                                                                bool
 }
 
 // declItem is one operand: a name, maybe with a value or an array.
@@ -124,7 +125,7 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 				if variant == "export" {
 					fl.unexport = true
 				} else {
-					fl.nameref = on
+					fl.nameref, fl.unNameref = on, !on
 				}
 			case 'l', 'u', 't':
 			default:
@@ -198,6 +199,9 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	if cur.ReadOnly && (it.value != nil || it.assign != nil) {
 		return fmt.Errorf("%s: readonly variable", name)
 	}
+	if fl.nameref || (fl.unNameref && cur.Kind == expand.NameRef) {
+		return r.declareRef(name, cur, it, fl.nameref)
+	}
 	switch {
 	case fl.assoc && cur.Kind != expand.Associative:
 		cur.Kind, cur.Map, cur.List = expand.Associative, map[string]string{}, nil
@@ -255,6 +259,43 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		r.vars.envDirty = true
 	}
 	return nil
+}
+
+// declareRef makes name a nameref (declare -n) to the variable named by
+// its value, or (declare +n) a plain variable holding that name again.
+// The reference itself is stored, not written through.
+func (r *Runner) declareRef(name string, cur expand.Variable, it declItem, on bool) error {
+	target := cur.Str
+	switch {
+	case it.assign != nil && it.assign.Array == nil:
+		s, err := r.literal(it.assign.Value)
+		if err != nil {
+			return err
+		}
+		target = s
+	case it.value != nil:
+		target = *it.value
+	}
+	if on {
+		if target != "" && !validName(target) && !validRefTarget(target) {
+			return fmt.Errorf("`%s': invalid variable name for name reference", target)
+		}
+		if target == name {
+			return fmt.Errorf("%s: nameref variable self references not allowed", name)
+		}
+		cur.Kind, cur.Str, cur.Set = expand.NameRef, target, true
+	} else {
+		cur.Kind, cur.Str, cur.Set = expand.String, target, true
+	}
+	cur.List, cur.Map, cur.Indexes = nil, nil, nil
+	r.vars.set(name, cur)
+	return nil
+}
+
+// validRefTarget accepts name[subscript] as a nameref target.
+func validRefTarget(s string) bool {
+	i := strings.IndexByte(s, '[')
+	return i > 0 && strings.HasSuffix(s, "]") && validName(s[:i])
 }
 
 // integersShared reports whether r.integers belongs to a parent runner.

@@ -551,7 +551,7 @@ func (r *Runner) match(pat, s string) bool {
 	if pat == s {
 		return true
 	}
-	if !pattern.HasMeta(pat, mode) {
+	if !pattern.HasMeta(pat, mode) && !(mode&pattern.ExtendedOperators != 0 && hasExtGlob(pat)) {
 		return pattern.QuoteMeta(pat, mode) == pattern.QuoteMeta(s, mode) || unescapeLit(pat) == s
 	}
 	rx, err := pattern.Regexp(pat, mode)

@@ -13,6 +13,7 @@ import (
 
 // setVar stores v under name, enforcing readonly and allexport.
 func (r *Runner) setVar(name string, v expand.Variable) error {
+	name = r.resolveRef(name)
 	old := r.vars.get(name)
 	if name == "SHELLOPTS" || name == "BASHOPTS" {
 		old.ReadOnly = true // computed from the options, as in bash
@@ -51,6 +52,7 @@ func (r *Runner) setVar(name string, v expand.Variable) error {
 // setVarString sets a string value, keeping the variable's attributes.
 // With add, an integer variable adds val instead of replacing.
 func (r *Runner) setVarString(name, val string, add ...bool) error {
+	name = r.resolveRef(name)
 	old := r.vars.get(name)
 	if len(add) > 0 && add[0] && r.isInteger(name) {
 		n, err := r.arithString(val)
@@ -102,6 +104,7 @@ func (r *Runner) indexKey(v expand.Variable, idx syntax.ArithmExpr) (string, int
 // assignIndex sets name[idx]=val (idx nil means element 0, or the key "0"
 // of an associative array). With appendVal, val is appended.
 func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, appendVal bool) error {
+	name = r.resolveRef(name)
 	old := r.vars.get(name)
 	if old.ReadOnly {
 		return fmt.Errorf("%s: readonly variable", name)
@@ -193,7 +196,7 @@ func denseOrNil(idx []int) []int {
 
 // assignArray performs name=(...) and name+=(...).
 func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
-	name := as.Name.Value
+	name := r.resolveRef(as.Name.Value)
 	old := r.vars.get(name)
 	if old.ReadOnly {
 		return fmt.Errorf("%s: readonly variable", name)
@@ -301,4 +304,17 @@ func (r *Runner) assignNamed(name, val string) error {
 		return badIdentError(name)
 	}
 	return r.assignIndex(ce.Assigns[0].Name.Value, ce.Assigns[0].Index, val, false)
+}
+
+// resolveRef follows namerefs (declare -n) from name to the variable an
+// assignment writes.
+func (r *Runner) resolveRef(name string) string {
+	for range 100 {
+		v := r.vars.get(name)
+		if v.Kind != expand.NameRef || v.Str == "" {
+			return name
+		}
+		name = v.Str
+	}
+	return name
 }
