@@ -110,15 +110,19 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	r.funcNames = append([]string{name}, r.funcNames...)
 	r.vars.pushFrame()
 	r.stmt(body)
+	// Functions do not inherit the RETURN trap unless set -T is on; one
+	// set while the function ran fires when it returns, still inside the
+	// function (its locals, FUNCNAME and arguments are visible).
+	if h := r.traps["RETURN"]; h != "" && (r.opts.Functrace || h != retTrap) && !r.exiting {
+		returning := r.returning
+		r.returning = false
+		r.runTrap(h)
+		r.returning = returning
+	}
 	r.vars.popFrame()
 	r.funcNames = r.funcNames[1:]
 	r.funcDepth--
 	r.params = oldParams
-	// Functions do not inherit the RETURN trap unless set -T is on; one
-	// set while the function ran fires when it returns.
-	if h := r.traps["RETURN"]; h != "" && (r.opts.Functrace || h != retTrap) {
-		r.runTrap(h)
-	}
 	if r.returning {
 		r.returning = false
 	}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -261,7 +262,14 @@ func (r *Runner) errTrap(st *syntax.Stmt) {
 			}
 		}
 	}
+	r.setBashCommand(st)
 	r.runTrap(h)
+}
+
+// setBashCommand sets $BASH_COMMAND to the text of the command a DEBUG or
+// ERR trap is about to run for; it is kept only while such traps exist.
+func (r *Runner) setBashCommand(st *syntax.Stmt) {
+	r.vars.set("BASH_COMMAND", expand.Variable{Set: true, Kind: expand.String, Str: nodeText(st.Cmd)})
 }
 
 // debugTrap runs the DEBUG trap before a simple command, [[ ]], (( )),
@@ -273,6 +281,7 @@ func (r *Runner) debugTrap(st *syntax.Stmt) {
 	}
 	switch st.Cmd.(type) {
 	case *syntax.CallExpr, *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause:
+		r.setBashCommand(st)
 		r.runTrap(h)
 	}
 }
