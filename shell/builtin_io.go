@@ -579,6 +579,11 @@ func builtinRead(r *Runner, args []string) int {
 // IFS, the last one getting the rest.
 func (r *Runner) assignRead(line string, names []string, arrayName string, raw, exact bool) {
 	if exact {
+		for i, name := range names {
+			if i > 0 {
+				r.setVarString(name, "")
+			}
+		}
 		name := "REPLY"
 		if len(names) > 0 {
 			name = names[0]
@@ -586,25 +591,102 @@ func (r *Runner) assignRead(line string, names []string, arrayName string, raw, 
 		r.setVarString(name, line)
 		return
 	}
+	ifs := " \t\n"
+	if v := r.vars.get("IFS"); v.IsSet() {
+		ifs = v.String()
+	}
 	if arrayName != "" {
-		fields := expand.ReadFields(r.cfg(), line, -1, raw)
-		r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields})
+		fields := readSplit(line, ifs, -1, raw)
+		if err := r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields}); err != nil {
+			r.errf("read: %v", err)
+		}
 		return
 	}
 	if len(names) == 0 {
-		r.setVarString("REPLY", line)
+		// REPLY gets the line with escapes removed but no IFS trimming.
+		r.setVarString("REPLY", strings.Join(readSplit(line, "", 1, raw), ""))
 		return
 	}
-	fields := expand.ReadFields(r.cfg(), line, len(names), raw)
+	fields := readSplit(line, ifs, len(names), raw)
 	for i, name := range names {
 		val := ""
 		if i < len(fields) {
 			val = fields[i]
 		}
-		if err := r.setVarString(name, val); err != nil {
+		if err := r.assignNamed(name, val); err != nil {
 			r.errf("read: %v", err)
 		}
 	}
+}
+
+// readSplit splits a line read by read into at most n fields (n < 0: no
+// limit) as POSIX field splitting does: IFS whitespace runs and single
+// other IFS characters (with the whitespace around them) delimit fields;
+// leading and trailing IFS whitespace is dropped; the last of n fields
+// takes the rest of the line, minus one trailing delimiter. Unless raw, a
+// backslash quotes the next character, which then never delimits.
+func readSplit(line, ifs string, n int, raw bool) []string {
+	var text []byte
+	var quoted []bool
+	for i := 0; i < len(line); i++ {
+		if !raw && line[i] == '\\' && i+1 < len(line) {
+			i++
+			text = append(text, line[i])
+			quoted = append(quoted, true)
+			continue
+		}
+		text = append(text, line[i])
+		quoted = append(quoted, false)
+	}
+	isIFS := func(i int) bool { return !quoted[i] && strings.IndexByte(ifs, text[i]) >= 0 }
+	isWS := func(i int) bool {
+		return isIFS(i) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')
+	}
+	if ifs == "" {
+		return []string{string(text)}
+	}
+	i := 0
+	for i < len(text) && isWS(i) {
+		i++
+	}
+	var fields []string
+	for i < len(text) {
+		if n > 0 && len(fields) == n-1 {
+			// The last field: the rest, trimmed.
+			end := len(text)
+			for end > i && isWS(end-1) {
+				end--
+			}
+			if end > i && isIFS(end-1) {
+				k := end - 1
+				for k > i && isWS(k-1) {
+					k--
+				}
+				if k == i || !isIFS(k-1) {
+					end = k
+				}
+			}
+			fields = append(fields, string(text[i:end]))
+			return fields
+		}
+		start := i
+		for i < len(text) && !isIFS(i) {
+			i++
+		}
+		fields = append(fields, string(text[start:i]))
+		// Consume one delimiter: whitespace, at most one other IFS
+		// character, whitespace.
+		for i < len(text) && isWS(i) {
+			i++
+		}
+		if i < len(text) && isIFS(i) && !isWS(i) {
+			i++
+			for i < len(text) && isWS(i) {
+				i++
+			}
+		}
+	}
+	return fields
 }
 
 // readUntil reads from f up to delim (or n bytes). It keeps backslash
@@ -620,7 +702,8 @@ func readUntil(r *Runner, f *os.File, delim byte, n int, raw, exact bool, deadli
 	if seekable && deadline.IsZero() {
 		return readSeekable(f, delim, n, raw, exact)
 	}
-	for n < 0 || buf.Len() < n {
+	got := 0 // characters read, a backslash escape counting as one
+	for n < 0 || got < n {
 		if !deadline.IsZero() {
 			left := time.Until(deadline)
 			if left <= 0 || !pollReadable(f, left) {
@@ -654,9 +737,11 @@ func readUntil(r *Runner, f *os.File, delim byte, n int, raw, exact bool, deadli
 			}
 			buf.WriteByte('\\')
 			buf.WriteByte(one[0])
+			got++
 			continue
 		}
 		buf.WriteByte(c)
+		got++
 	}
 	return buf.String(), false, false, nil
 }
