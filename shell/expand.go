@@ -70,6 +70,9 @@ func (r *Runner) document(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
+	if n, ok, err := r.arithIndexed(x); ok {
+		return n, err
+	}
 	return expand.Arithm(r.cfg(), x)
 }
 

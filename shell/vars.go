@@ -195,7 +195,11 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		case "#":
 			return str(strconv.Itoa(len(r.params)))
 		case "@", "*":
-			return expand.Variable{Set: true, Kind: expand.Indexed, List: r.params}
+			list := r.params
+			if list == nil {
+				list = []string{} // nil would make "$@" one empty field
+			}
+			return expand.Variable{Set: true, Kind: expand.Indexed, List: list}
 		case "-":
 			return str(r.opts.flags())
 		case "0":
@@ -250,12 +254,22 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		v.Set, v.Kind, v.ReadOnly = true, expand.String, true
 		return v
 	}
-	return r.vars.get(name)
+	v := r.vars.get(name)
+	if v.Kind == expand.Indexed && v.List == nil {
+		// expand treats a nil list as "no list": "${empty[@]}" would
+		// give one empty field instead of none.
+		v.List = []string{}
+	}
+	return v
 }
 
 func (e runnerEnv) Each(fn func(string, expand.Variable) bool) { e.r.vars.each(fn) }
 
 func (e runnerEnv) Set(name string, v expand.Variable) error {
+	if strings.HasSuffix(name, "]") && v.Kind == expand.String {
+		// Arithmetic assigns array elements by name: (( a[3] = 1 )).
+		return e.r.assignNamed(name, v.Str)
+	}
 	return e.r.setVar(name, v)
 }
 
