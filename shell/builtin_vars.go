@@ -607,7 +607,7 @@ func builtinSet(r *Runner, args []string) int {
 		a := args[0]
 		if a == "--" {
 			args = args[1:]
-			r.params = append([]string(nil), args...)
+			r.setParamsResetGetopts(args)
 			return 0
 		}
 		if a == "-" {
@@ -642,9 +642,17 @@ func builtinSet(r *Runner, args []string) int {
 		}
 	}
 	if len(args) > 0 {
-		r.params = append([]string(nil), args...)
+		r.setParamsResetGetopts(args)
 	}
 	return 0
+}
+
+// setParamsResetGetopts replaces the positional parameters; like bash it
+// restarts getopts (OPTIND=1), since the old position means nothing now.
+func (r *Runner) setParamsResetGetopts(args []string) {
+	r.params = append([]string{}, args...)
+	r.setVarString("OPTIND", "1")
+	r.optPos, r.optIndSeen = 0, 1
 }
 
 func setValueText(v expand.Variable) string {

@@ -615,14 +615,36 @@ func builtinHash(r *Runner, args []string) int {
 
 func builtinUmask(r *Runner, args []string) int {
 	args = args[1:]
-	symbolic := false
-	if len(args) > 0 && args[0] == "-S" {
-		symbolic = true
+	symbolic, reusable := false, false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		for _, c := range args[0][1:] {
+			switch c {
+			case 'S':
+				symbolic = true
+			case 'p':
+				reusable = true
+			default:
+				r.errf("umask: -%c: invalid option", c)
+				fmt.Fprintln(r.fds.writer(2), "umask: usage: umask [-p] [-S] [mode]")
+				return 2
+			}
+		}
 		args = args[1:]
 	}
+	old := syscall.Umask(0)
+	syscall.Umask(old)
 	if len(args) == 0 {
-		old := syscall.Umask(0)
-		syscall.Umask(old)
+		prefix := ""
+		if reusable {
+			prefix = "umask "
+			if symbolic {
+				prefix = "umask -S "
+			}
+		}
 		if symbolic {
 			perm := ^old & 0o777
 			part := func(shift uint) string {
@@ -634,19 +656,93 @@ func builtinUmask(r *Runner, args []string) int {
 				}
 				return s
 			}
-			fmt.Fprintf(r.out(), "u=%s,g=%s,o=%s\n", part(6), part(3), part(0))
+			fmt.Fprintf(r.out(), "%su=%s,g=%s,o=%s\n", prefix, part(6), part(3), part(0))
 		} else {
-			fmt.Fprintf(r.out(), "%04o\n", old)
+			fmt.Fprintf(r.out(), "%s%04o\n", prefix, old)
 		}
 		return 0
 	}
-	n, err := strconv.ParseUint(args[0], 8, 32)
-	if err != nil || n > 0o777 {
-		r.errf("umask: %s: octal number out of range", args[0])
+	if len(args) > 1 {
+		r.errf("umask: too many arguments")
+		return 2
+	}
+	mode := args[0]
+	if mode[0] >= '0' && mode[0] <= '9' {
+		n, err := strconv.ParseUint(mode, 8, 32)
+		if err != nil || n > 0o777 {
+			r.errf("umask: %s: octal number out of range", mode)
+			return 1
+		}
+		syscall.Umask(int(n))
+		return 0
+	}
+	perm, err := symbolicPerm(mode, ^old&0o777)
+	if err != nil {
+		r.errf("umask: %v", err)
 		return 1
 	}
-	syscall.Umask(int(n))
+	syscall.Umask(^perm & 0o777)
 	return 0
+}
+
+// symbolicPerm applies a chmod-style mode ("u+x,go-w", "a=rx") to perm.
+func symbolicPerm(mode string, perm int) (int, error) {
+	for _, clause := range strings.Split(mode, ",") {
+		i := 0
+		who := 0
+		for ; i < len(clause); i++ {
+			switch clause[i] {
+			case 'u':
+				who |= 0o700
+			case 'g':
+				who |= 0o070
+			case 'o':
+				who |= 0o007
+			case 'a':
+				who |= 0o777
+			default:
+				goto ops
+			}
+		}
+	ops:
+		if who == 0 {
+			who = 0o777
+		}
+		if i >= len(clause) {
+			return 0, fmt.Errorf("`%c': invalid symbolic mode operator", clauseEnd(clause))
+		}
+		for i < len(clause) {
+			op := clause[i]
+			if op != '+' && op != '-' && op != '=' {
+				return 0, fmt.Errorf("`%c': invalid symbolic mode operator", op)
+			}
+			i++
+			bits := 0
+			for ; i < len(clause) && strings.IndexByte("rwx", clause[i]) >= 0; i++ {
+				bits |= map[byte]int{'r': 0o444, 'w': 0o222, 'x': 0o111}[clause[i]]
+			}
+			if i < len(clause) && strings.IndexByte("+-=", clause[i]) < 0 {
+				return 0, fmt.Errorf("`%c': invalid symbolic mode character", clause[i])
+			}
+			bits &= who
+			switch op {
+			case '+':
+				perm |= bits
+			case '-':
+				perm &^= bits
+			case '=':
+				perm = perm&^who | bits
+			}
+		}
+	}
+	return perm, nil
+}
+
+func clauseEnd(s string) byte {
+	if s == "" {
+		return ','
+	}
+	return s[len(s)-1]
 }
 
 func builtinTimes(r *Runner, args []string) int {

@@ -182,6 +182,10 @@ func builtinGetopts(r *Runner, args []string) int {
 		r.optPos = 0
 	}
 	if optind > len(params) {
+		// Past the end: OPTIND names the first operand, OPTARG is cleared.
+		optind = len(params) + 1
+		r.setVarString("OPTIND", strconv.Itoa(optind))
+		r.vars.unset("OPTARG")
 		r.setVarString(name, "?")
 		r.optIndSeen = optind
 		return 1
@@ -254,7 +258,10 @@ func builtinGetopts(r *Runner, args []string) int {
 	}
 	r.setVarString("OPTIND", strconv.Itoa(optind))
 	r.optIndSeen = optind
-	r.setVarString(name, string(c))
+	if err := r.setVarString(name, string(c)); err != nil || !validName(name) {
+		r.errf("getopts: `%s': not a valid identifier", name)
+		return 1
+	}
 	return 0
 }
 
