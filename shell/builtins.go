@@ -56,6 +56,7 @@ func init() {
 		"getopts":  builtinGetopts,
 		"let":      builtinLet,
 		"help":     builtinHelp,
+		"builtin":  builtinBuiltin,
 	} {
 		builtins[name] = f
 	}
@@ -359,6 +360,7 @@ func builtinShift(r *Runner, args []string) int {
 func builtinCommand(r *Runner, args []string) int {
 	args = args[1:]
 	mode := ""
+	defaultPath := false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
 		a := args[0]
 		args = args[1:]
@@ -370,6 +372,7 @@ func builtinCommand(r *Runner, args []string) int {
 			case 'v', 'V':
 				mode = string(c)
 			case 'p':
+				defaultPath = true
 			default:
 				return r.usage("command", "-%c: invalid option", c)
 			}
@@ -395,7 +398,35 @@ func builtinCommand(r *Runner, args []string) int {
 	if b := builtins[args[0]]; b != nil {
 		return r.builtin(b, args)
 	}
+	if defaultPath && !strings.Contains(args[0], "/") {
+		// command -p: search the system's standard PATH instead of $PATH.
+		for _, dir := range []string{"/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"} {
+			p := filepath.Join(dir, args[0])
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+				return r.external(append([]string{p}, args[1:]...), nil)
+			}
+		}
+		r.errf("%s: command not found", args[0])
+		return 127
+	}
 	return r.external(args, nil)
+}
+
+// builtinBuiltin runs a shell builtin, bypassing functions of that name.
+func builtinBuiltin(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return 0
+	}
+	b := builtins[args[0]]
+	if b == nil {
+		r.errf("builtin: %s: not a shell builtin", args[0])
+		return 1
+	}
+	return r.builtin(b, args)
 }
 
 // describe prints what name is for type and command -v/-V. It reports

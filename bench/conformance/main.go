@@ -301,7 +301,9 @@ func parseFile(path string) ([]tcase, error) {
 	var code strings.Builder
 	flush := func() {
 		if cur != nil {
-			cur.code = code.String()
+			// Leading blank lines are not part of the case (LINENO
+			// expectations count from its first line of code).
+			cur.code = strings.TrimLeft(code.String(), "\n")
 			cases = append(cases, *cur)
 		}
 		code.Reset()
