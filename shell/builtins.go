@@ -112,7 +112,15 @@ func builtinBreak(r *Runner, args []string) int {
 	if len(args) > 1 {
 		var err error
 		n, err = strconv.Atoi(args[1])
-		if err != nil || n < 1 {
+		switch {
+		case err != nil:
+			// bash: the loop is left, as by break 1, with status 1.
+			r.errf("%s: %s: numeric argument required", args[0], args[1])
+			if r.loopDepth > 0 {
+				r.breakN = 1
+			}
+			return 1
+		case n < 1:
 			r.errf("%s: %s: loop count out of range", args[0], args[1])
 			return 1
 		}

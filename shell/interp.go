@@ -417,6 +417,13 @@ func (r *Runner) whileClause(c *syntax.WhileClause) int {
 	status := 0
 	for !r.stop() {
 		ok := r.cond(c.Cond)
+		if r.breakN > 0 || r.contN > 0 {
+			// break or continue in the condition applies to this loop.
+			if !r.loopBody(nil) {
+				break
+			}
+			continue
+		}
 		if r.stop() {
 			break
 		}
@@ -447,6 +454,13 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			}
 		} else {
 			items = r.params
+		}
+		if !validName(l.Name.Value) {
+			r.errf("`%s': not a valid identifier", l.Name.Value)
+			if !r.opts.Interactive {
+				r.exit(2)
+			}
+			return 2
 		}
 		if c.Select {
 			return r.selectLoop(l.Name.Value, items, c.Do)
