@@ -985,11 +985,19 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// quoteArgs joins args quoted for xtrace and job texts.
+// quoteArgs joins args quoted for xtrace and job texts, as bash's
+// xtrace shows them: a lone quote as \', control characters as $'...'.
 func quoteArgs(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		q[i] = shellQuote(a)
+		switch {
+		case a == "'":
+			q[i] = `\'`
+		case hasControl(a) && a != "\t" && !strings.Contains(a, "\n"):
+			q[i] = ansiQuote(a)
+		default:
+			q[i] = shellQuote(a)
+		}
 	}
 	return strings.Join(q, " ")
 }

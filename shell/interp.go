@@ -81,7 +81,13 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	r.script = name
 	defer func() { r.script = oldScript }()
 	if f, err := parseAll(src, name); err == nil {
-		r.stmts(f.Stmts)
+		for _, st := range f.Stmts {
+			if r.stop() {
+				break
+			}
+			r.verbose(src, st)
+			r.stmt(st)
+		}
 		return r.lastStatus
 	}
 	// Run what parses, then report the error where it stands.
@@ -90,12 +96,32 @@ func (r *Runner) RunSource(src []byte, name string) int {
 			r.syntaxError(name, err)
 			return r.lastStatus
 		}
+		r.verbose(src, st)
 		r.stmt(st)
 		if r.exiting {
 			break
 		}
 	}
 	return r.lastStatus
+}
+
+// verbose prints a top-level command's source text before it runs under
+// set -v, as the shell reads it.
+func (r *Runner) verbose(src []byte, st *syntax.Stmt) {
+	if !r.opts.Verbose {
+		return
+	}
+	start, end := int(st.Pos().Offset()), int(st.End().Offset())
+	if start < 0 || end > len(src) || start >= end {
+		return
+	}
+	// Extend to the end of the line, as bash echoes whole lines.
+	for end < len(src) && src[end] != '\n' {
+		end++
+	}
+	r.sh.stderrMu.Lock()
+	fmt.Fprintf(r.fds.writer(2), "%s\n", src[start:end])
+	r.sh.stderrMu.Unlock()
 }
 
 // syntaxError reports a parse error: status 2, and a non-interactive shell
