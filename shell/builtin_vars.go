@@ -334,12 +334,35 @@ func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 // printVars prints variables in a form the shell can read back.
 func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 	var names []string
-	if len(items) > 0 {
+	switch {
+	case len(items) > 0:
 		for _, it := range items {
 			names = append(names, it.name)
 		}
-	} else {
+	case variant == "local":
+		// Only the current function's locals.
+		if n := len(r.vars.frames); n > 0 {
+			for name := range r.vars.frames[n-1] {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+		}
+	default:
 		names = r.vars.names()
+	}
+	if len(items) == 0 && !fl.print && (variant == "declare" || variant == "typeset") &&
+		!fl.export && !fl.readonly && !fl.array && !fl.assoc && !fl.nameref && !fl.integer {
+		// Plain declare lists name=value, as set does.
+		for _, n := range names {
+			if v := r.vars.get(n); v.IsSet() {
+				text := setValueText(v)
+				if v.Kind == expand.NameRef {
+					text = shellQuote(v.Str)
+				}
+				fmt.Fprintf(r.out(), "%s=%s\n", n, text)
+			}
+		}
+		return 0
 	}
 	status := 0
 	w := r.out()
@@ -352,7 +375,8 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 			if (variant == "readonly" || fl.readonly) && !v.ReadOnly {
 				continue
 			}
-			if fl.array && v.Kind != expand.Indexed || fl.assoc && v.Kind != expand.Associative {
+			if fl.array && v.Kind != expand.Indexed || fl.assoc && v.Kind != expand.Associative ||
+				fl.nameref && v.Kind != expand.NameRef || fl.integer && !r.isInteger(n) {
 				continue
 			}
 		} else if !v.Declared() {
@@ -366,6 +390,9 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 			attrs += "a"
 		case expand.Associative:
 			attrs += "A"
+		}
+		if v.Kind == expand.NameRef {
+			attrs += "n"
 		}
 		if r.isInteger(n) {
 			attrs += "i"
@@ -396,7 +423,11 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 			fmt.Fprintf(w, "%s%s\n", prefix, n)
 			continue
 		}
-		fmt.Fprintf(w, "%s%s=%s\n", prefix, n, valueText(v))
+		text := valueText(v)
+		if v.Kind == expand.NameRef {
+			text = dquote(v.Str)
+		}
+		fmt.Fprintf(w, "%s%s=%s\n", prefix, n, text)
 	}
 	return status
 }
