@@ -327,10 +327,12 @@ func builtinSource(r *Runner, args []string) int {
 	if perr != nil {
 		r.syntaxError(name, perr)
 	} else {
+		r.pushCall("source", name)
 		oldScript := r.script
 		r.script = name
 		r.stmts(f.Stmts)
 		r.script = oldScript
+		r.popCall()
 	}
 	r.line = oldLine
 	r.sourceDepth--

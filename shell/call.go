@@ -108,6 +108,8 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	retTrap := r.traps["RETURN"]
 	r.funcDepth++
 	r.funcNames = append([]string{name}, r.funcNames...)
+	r.pushCall(name, r.funcFile(name))
+	defer r.popCall()
 	r.vars.pushFrame()
 	r.stmt(body)
 	// Functions do not inherit the RETURN trap unless set -T is on; one

@@ -385,6 +385,7 @@ func (r *Runner) setFunc(name string, body *syntax.Stmt) {
 		r.funcsShared = false
 	}
 	r.funcs[name] = body
+	r.noteFuncFile(name)
 }
 
 func (r *Runner) unsetFunc(name string) {

@@ -147,7 +147,12 @@ func (t *varTable) each(fn func(string, expand.Variable) bool) {
 // names returns the visible variable names, sorted.
 func (t *varTable) names() []string {
 	var ns []string
-	t.each(func(n string, _ expand.Variable) bool { ns = append(ns, n); return true })
+	t.each(func(n string, _ expand.Variable) bool {
+		if !strings.HasPrefix(n, "\x00") { // hidden state, see callstack.go
+			ns = append(ns, n)
+		}
+		return true
+	})
 	sort.Strings(ns)
 	return ns
 }
@@ -238,9 +243,9 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			}
 			return expand.Variable{Set: true, Kind: expand.Indexed, List: l}
 		}
-	case "FUNCNAME":
-		if len(r.funcNames) > 0 {
-			return expand.Variable{Set: true, Kind: expand.Indexed, List: r.funcNames}
+	case "FUNCNAME", "BASH_SOURCE", "BASH_LINENO":
+		if v, ok := r.stackVarValue(name); ok {
+			return v
 		}
 	case "BASHPID":
 		return str(strconv.Itoa(os.Getpid()))
