@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -203,11 +204,18 @@ func builtinCd(r *Runner, args []string) int {
 		}
 	}
 	if target == "" {
-		if filepath.IsAbs(dir) {
-			target = filepath.Clean(dir)
-		} else {
-			target = filepath.Join(r.dir, dir)
+		raw := dir
+		if !filepath.IsAbs(dir) {
+			raw = r.dir + "/" + dir
 		}
+		// A/.. needs A to exist, as in bash: check before cleaning.
+		if strings.Contains(dir, "..") {
+			if _, err := os.Stat(raw); err != nil {
+				r.errf("cd: %s: %v", dir, unwrapSyscall(err.(*os.PathError).Err))
+				return 1
+			}
+		}
+		target = filepath.Clean(raw)
 	}
 	if physical {
 		if p, err := filepath.EvalSymlinks(target); err == nil {
@@ -234,6 +242,11 @@ func builtinCd(r *Runner, args []string) int {
 		}
 	}
 	r.setVarString("OLDPWD", r.dir)
+	if v := r.vars.get("OLDPWD"); !v.Exported {
+		v.Exported = true // bash exports OLDPWD
+		r.vars.set("OLDPWD", v)
+		r.vars.envDirty = true
+	}
 	r.dir = target
 	r.setVarString("PWD", target)
 	if print {
@@ -258,7 +271,10 @@ func builtinPwd(r *Runner, args []string) int {
 			}
 		case "-L":
 		default:
-			return r.usage("pwd", "%s: invalid option", a)
+			if strings.HasPrefix(a, "-") {
+				return r.usage("pwd", "%s: invalid option", a)
+			}
+			// bash ignores operands
 		}
 	}
 	fmt.Fprintln(r.out(), dir)
@@ -266,7 +282,15 @@ func builtinPwd(r *Runner, args []string) int {
 }
 
 func builtinEval(r *Runner, args []string) int {
-	src := strings.Join(args[1:], " ")
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	} else if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		r.errf("eval: %s: invalid option", args[0])
+		fmt.Fprintln(r.fds.writer(2), "eval: usage: eval [arg ...]")
+		return 2
+	}
+	src := strings.Join(args, " ")
 	if strings.TrimSpace(src) == "" {
 		return 0
 	}
@@ -284,6 +308,9 @@ func builtinEval(r *Runner, args []string) int {
 }
 
 func builtinSource(r *Runner, args []string) int {
+	if len(args) > 1 && args[1] == "--" {
+		args = append([]string{args[0]}, args[2:]...)
+	}
 	if len(args) < 2 {
 		r.errf("%s: filename argument required", args[0])
 		return 2
@@ -309,12 +336,15 @@ func builtinSource(r *Runner, args []string) int {
 	} else {
 		path = r.path(name)
 	}
+	// As bash (outside POSIX mode), a file that cannot be read or parsed
+	// is an error of this command only: the script goes on.
 	src, err := os.ReadFile(path)
 	if err != nil {
-		r.errf("%s: %v", name, unwrapSyscall(err.(*os.PathError).Err))
-		if !r.opts.Interactive {
-			r.exit(1)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
 		}
+		r.errf("%s: %v", name, unwrapSyscall(err))
 		return 1
 	}
 	oldParams := r.params
@@ -325,7 +355,10 @@ func builtinSource(r *Runner, args []string) int {
 	oldLine := r.line
 	f, perr := parseAll(src, name)
 	if perr != nil {
-		r.syntaxError(name, perr)
+		r.sh.stderrMu.Lock()
+		fmt.Fprintf(r.fds.writer(2), "gosh: %s\n", parseErrorText(name, perr))
+		r.sh.stderrMu.Unlock()
+		r.lastStatus = 2
 	} else {
 		r.pushCall("source", name)
 		oldScript := r.script
