@@ -328,7 +328,7 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	if as.Array != nil {
 		return r.assignArray(as, prefix)
 	}
-	val, err := r.literal(as.Value)
+	val, err := r.literal(r.assignTilde(as.Value))
 	if err != nil {
 		return err
 	}

@@ -74,8 +74,23 @@ var langCases = []langCase{
 	{name: "ulimit", script: `ulimit -S -n 256; ulimit -n; ulimit -p`, want: "256\n8\n"},
 	{name: "hash", posix: true, script: `hash -r; hash sh; hash | grep -c sh`, want: "1\n", diff: "dash and bash list the hash table in different formats; only the count is checked"},
 
+	{name: "empty-array-fields", script: `a=(); set -- "${a[@]}"; echo $#; f() { echo $#; }; f "$@"; declare -a e; set -- "${e[@]}" x; echo $#`, want: "0\n0\n1\n"},
+	{name: "assoc-length", script: `declare -A m=([a]=1 [b]=2); m[c]=3; echo ${#m[@]} "${#m[*]}"`, want: "3 3\n"},
+	{name: "arith-index-assign", script: `(( a[3] = 4, a[3] += 1 )); (( a[0]++ )); echo ${!a[@]} ${a[3]} ${a[0]}`, want: "0 3 5 1\n"},
+	{name: "nameref", script: `x=1; declare -n r=x; r=2; echo $x ${!r}; f() { local -n arr=$1; arr[1]=z; }; a=(p q); f a; echo ${a[@]}`, want: "2 x\np z\n"},
+	{name: "read-ifs-nonblank", script: `IFS=: read -r a b c <<< 'x::y:'; echo "[$a][$b][$c]"; IFS=' ,' read -ra f <<< ' 1 ,2,,3 '; echo ${#f[@]} "${f[*]}"`, want: "[x][][y]\n4 1 2  3\n"},
+	{name: "printf-v-index-T", script: `a=(x y); printf -v 'a[1]' '%s-%s' p q; echo ${a[1]}; TZ=UTC; export TZ; printf '%(%Y-%m-%d)T\n' 86400`, want: "p-q\n1970-01-02\n"},
+	{name: "umask-symbolic", script: `umask 022; umask g+w,o-r; umask; umask -p`, want: "0006\numask 0006\n"},
+	{name: "builtin-builtin", script: `cd() { echo fn; }; cd; builtin cd / && pwd; builtin nosuch 2>/dev/null; echo $?`, want: "fn\n/\n1\n"},
+	{name: "assign-tilde", script: `HOME=/h; x=a:~/b:~; y=~:z; z="~"; echo $x $y $z`, want: "a:/h/b:/h /h:z ~\n"},
+	{name: "backslash-assign", script: `v=a\ b\"c; echo "$v"; case a\b in ab) echo ab;; esac`, want: "a b\"c\nab\n"},
+	{name: "shopt-stubs", script: `shopt -s autocd; shopt -p autocd nullglob; echo $?; shopt -po nounset; set -o vi; shopt -o vi`, want: "shopt -s autocd\nshopt -u nullglob\n1\nset +o nounset\nvi             \ton\n"},
+
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
+	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},
+	{name: "dollar-underscore", script: `echo a b >/dev/null; echo "$_"`, want: "b\n"},
+	{name: "shellopts", script: `set -o pipefail; echo $SHELLOPTS | tr : '\n' | grep -c pipefail`, want: "1\n"},
 	{name: "random-seconds", script: `RANDOM=5; a=$RANDOM; [ "$a" -ge 0 ] && [ "$a" -lt 32768 ] && echo rand; SECONDS=10; [ $SECONDS -ge 10 ] && echo secs`, want: "rand\nsecs\n"},
 	{name: "ids", script: `[ "$UID" = "$(id -u)" ] && [ "$EUID" = "$(id -u)" ] && [ "$PPID" -gt 0 ] && [ "$HOSTNAME" = "$(hostname)" ] && echo ok`, want: "ok\n"},
 	// An empty field between two non-blank IFS characters (a,,b) is lost by
