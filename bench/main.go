@@ -25,6 +25,8 @@ type Program struct {
 	Name string
 	// Path is the executable; empty when the program is unavailable.
 	Path string
+	// Args go between Path and "-c SCRIPT" (e.g. gosh-traced's --trace).
+	Args []string
 	// Shell is false for reference programs that only run the rows naming
 	// them in Workload.With.
 	Shell bool
@@ -225,7 +227,11 @@ func DefaultPrograms(dir, goshPath string, log io.Writer) []Program {
 		empty.Path, empty.Broken = "", err.Error()
 		fmt.Fprintln(log, "bench: go-empty:", err)
 	}
-	return append(ps, empty)
+	// gosh-traced is gosh with every pipeline traced, for the rows that
+	// measure the tracer's cost against plain gosh.
+	traced := gosh
+	traced.Name, traced.Shell, traced.Args = "gosh-traced", false, []string{"--trace"}
+	return append(ps, traced, empty)
 }
 
 // moduleRoot returns the directory of the main module's go.mod.
@@ -279,4 +285,9 @@ func goBuild(dir, out, pkg string) error {
 		return fmt.Errorf("build failed: %w", err)
 	}
 	return nil
+}
+
+// argv is the command line that runs script with p.
+func (p *Program) argv(script string) []string {
+	return append(append([]string{p.Path}, p.Args...), "-c", script)
 }

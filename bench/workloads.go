@@ -206,6 +206,32 @@ var Workloads = []Workload{
 		Targets: []Target{{Metric: CPU, Against: "dash", Max: 1.02}},
 	},
 	{
+		// The tracer's cost: the same 1 GiB pipeline with every pipe
+		// relayed and every stage sampled (gosh --trace, the table on
+		// stderr) against plain gosh, in the same run. Goal: the
+		// gosh-traced row's ratios at most 1.10.
+		Name:     "1GiB head|cat|cat|wc -c traced",
+		Script:   "head -c 1G /dev/zero | cat | cat | wc -c",
+		Want:     "1073741824\n",
+		Runs:     5,
+		Budget:   30 * time.Second,
+		Only:     []string{"gosh"},
+		With:     []string{"gosh-traced"},
+		Baseline: "gosh",
+	},
+	{
+		// The same with the sampling-only tracer (GOSH_TRACE_RELAY=off:
+		// wchan and /proc/PID/io, no relay, bytes estimated).
+		Name:     "1GiB head|cat|cat|wc -c traced, no relay",
+		Script:   "GOSH_TRACE_RELAY=off; head -c 1G /dev/zero | cat | cat | wc -c",
+		Want:     "1073741824\n",
+		Runs:     5,
+		Budget:   30 * time.Second,
+		Only:     []string{"gosh"},
+		With:     []string{"gosh-traced"},
+		Baseline: "gosh",
+	},
+	{
 		Name:    "idle interactive RSS",
 		Idle:    true,
 		Runs:    3,

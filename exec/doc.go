@@ -21,6 +21,17 @@
 // A Terminal owns the controlling terminal of an interactive shell: which
 // process group is in the foreground and the shell's saved termios.
 //
+// A Tracer (trace*.go) watches one pipeline: the shell hands it each pipe
+// it makes (Relay), each external stage's Cmd and Process (Prepare,
+// Started) and each in-process stage's start and end. It relays every pipe
+// through a second one with splice(2), halving both capacities so the
+// total buffering is unchanged, to count bytes exactly while keeping EOF
+// and SIGPIPE; it samples /proc/PID/wchan and FIONREAD every interval for
+// stage states and fill levels; and it reads /proc/PID/io in the reaper's
+// BeforeReap hook. Finish returns a Trace (table, JSON, Chrome trace
+// events, SVG). A nil *Tracer does nothing. TRACING.md at the repository
+// root states the design and its error bounds.
+//
 // Process and Job are safe for concurrent use: their state changes under the
 // reaper's lock and waiters are woken through channels.
 package exec

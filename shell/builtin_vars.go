@@ -621,8 +621,6 @@ func (r *Runner) unsetIndex(name, index string) error {
 	return nil
 }
 
-// optionNames maps set -o names to option fields.
-
 func builtinSet(r *Runner, args []string) int {
 	args = args[1:]
 	if len(args) == 0 {

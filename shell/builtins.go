@@ -48,6 +48,7 @@ func init() {
 		"exec":     builtinExec,
 		"shift":    builtinShift,
 		"command":  builtinCommand,
+		"builtin":  builtinBuiltin,
 		"type":     builtinType,
 		"hash":     builtinHash,
 		"umask":    builtinUmask,
@@ -57,7 +58,6 @@ func init() {
 		"getopts":  builtinGetopts,
 		"let":      builtinLet,
 		"help":     builtinHelp,
-		"builtin":  builtinBuiltin,
 	} {
 		builtins[name] = f
 	}
@@ -336,8 +336,9 @@ func builtinSource(r *Runner, args []string) int {
 	} else {
 		path = r.path(name)
 	}
-	// As bash (outside POSIX mode), a file that cannot be read or parsed
-	// is an error of this command only: the script goes on.
+	// A file that cannot be read ends a non-interactive shell, as POSIX
+	// and dash say (bash goes on unless in POSIX mode); one that does not
+	// parse is an error of this command only, as in bash.
 	src, err := os.ReadFile(path)
 	if err != nil {
 		var pe *os.PathError
@@ -345,6 +346,9 @@ func builtinSource(r *Runner, args []string) int {
 			err = pe.Err
 		}
 		r.errf("%s: %v", name, unwrapSyscall(err))
+		if !r.opts.Interactive {
+			r.exit(1)
+		}
 		return 1
 	}
 	oldParams := r.params
@@ -994,6 +998,7 @@ var builtinUsage = map[string]string{
 	"kill":    "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
 	"test":    "test [expr]",
 	"type":    "type [-afptP] name [name ...]",
+	"builtin": "builtin shell-builtin [arg ...]",
 	"command": "command [-pVv] command [arg ...]",
 	"ulimit":  "ulimit [-SHabcdefiklmnpqrstuvxPT] [limit]",
 	"umask":   "umask [-p] [-S] [mode]",

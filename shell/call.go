@@ -59,7 +59,9 @@ func (r *Runner) call(ce *syntax.CallExpr) int {
 	// Prefix assignments: for special builtins they persist; otherwise
 	// they hold for this command only.
 	if len(ce.Assigns) > 0 {
-		if isSpecialBuiltin(name) && r.funcs[name] == nil {
+		// exec is special, but its assignments are for the program it
+		// runs: they go into that program's environment.
+		if isSpecialBuiltin(name) && name != "exec" && r.funcs[name] == nil {
 			for _, as := range ce.Assigns {
 				if err := r.assign(as, false); err != nil {
 					return r.assignError(err)
@@ -171,6 +173,14 @@ func (r *Runner) lookPath(name string) (string, error) {
 	return "", exec.ErrNoFile
 }
 
+// unhash forgets a cached path; as with setHash, a subshell leaves the
+// table it shares with its parent alone.
+func (r *Runner) unhash(name string) {
+	if r.subshell == 0 {
+		delete(r.hash, name)
+	}
+}
+
 func (r *Runner) setHash(name, path string) {
 	if r.subshell > 0 {
 		return // a subshell's hash table is its parent's; leave it be
@@ -207,9 +217,25 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 		cmd.HoldReap = true
 	}
 	r.sh.hooks.beforeStart(cmd)
+	if r.startHook != nil {
+		r.startHook(cmd)
+	}
 	proc, err := exec.Start(cmd)
+	if err != nil && errors.Is(err, syscall.ENOENT) && !strings.Contains(name, "/") {
+		// The cached path is gone: look the name up again, as sh does.
+		if _, cached := r.hash[name]; cached {
+			r.unhash(name)
+			if p, lerr := r.lookPath(name); lerr == nil && p != path {
+				path, cmd.Path = p, p
+				proc, err = exec.Start(cmd)
+			}
+		}
+	}
 	if err != nil {
 		return nil, r.startError(name, path, args, err)
+	}
+	if r.childHook != nil {
+		r.childHook(proc)
 	}
 	return proc, 0
 }
@@ -228,7 +254,7 @@ func (r *Runner) startError(name, path string, args []string, err error) int {
 			}
 			r.errf("%s: No such file or directory", name)
 		} else {
-			delete(r.hash, name)
+			r.unhash(name)
 			r.errf("%s: command not found", name)
 		}
 		return 127
@@ -328,7 +354,7 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	if as.Array != nil {
 		return r.assignArray(as, prefix)
 	}
-	val, err := r.literal(r.assignTilde(as.Value))
+	val, err := r.literal(r.colonTildes(as.Value))
 	if err != nil {
 		return err
 	}

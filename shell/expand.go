@@ -54,7 +54,11 @@ func (r *Runner) path(name string) string {
 }
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
-	return expand.Fields(r.cfg(), r.fixAssocLen(words)...)
+	words = r.fixAssocLen(words)
+	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
+		return r.fieldsIFS(ifs.Str, words)
+	}
+	return expand.Fields(r.cfg(), words...)
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
@@ -100,7 +104,15 @@ func (r *Runner) expandError(err error) int {
 		if ue.Node != nil && ue.Node.Param != nil {
 			name = ue.Node.Param.Value + ": "
 		}
-		r.errf("%s%s", name, ue.Message)
+		msg := ue.Message
+		if msg == "" && ue.Node != nil && ue.Node.Exp != nil {
+			// ${x?} and ${x:?} with no word: bash's wording.
+			msg = "parameter not set"
+			if ue.Node.Exp.Op == syntax.ErrorUnsetOrNull {
+				msg = "parameter null or not set"
+			}
+		}
+		r.errf("%s%s", name, msg)
 	} else {
 		r.errf("%v", err)
 	}

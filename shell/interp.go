@@ -80,24 +80,38 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	oldScript := r.script
 	r.script = name
 	defer func() { r.script = oldScript }()
-	if f, err := parseAll(src, name); err == nil {
+	echo := verboseEcho{src: src}
+	f, err := parseAll(src, name)
+	if err != nil {
+		if fixed, line, delim, ok := closeHeredoc(src, err); ok {
+			// bash and dash end a here-document at end of file; bash warns.
+			if f2, err2 := parseAll(fixed, name); err2 == nil {
+				r.sh.stderrMu.Lock()
+				fmt.Fprintf(r.fds.writer(2), "gosh: warning: here-document at line %d delimited by end-of-file (wanted `%s')\n", line, delim)
+				r.sh.stderrMu.Unlock()
+				f, err = f2, nil
+			}
+		}
+	}
+	if err == nil {
 		for _, st := range f.Stmts {
 			if r.stop() {
 				break
 			}
-			r.verbose(src, st)
-			r.stmt(st)
+			echo.upTo(r, st)
+			r.topStmt(st)
 		}
 		return r.lastStatus
 	}
 	// Run what parses, then report the error where it stands.
 	for st, err := range newParser(false).StmtsSeq(bytes.NewReader(src)) {
 		if err != nil {
+			echo.rest(r)
 			r.syntaxError(name, err)
 			return r.lastStatus
 		}
-		r.verbose(src, st)
-		r.stmt(st)
+		echo.upTo(r, st)
+		r.topStmt(st)
 		if r.exiting {
 			break
 		}
@@ -105,23 +119,106 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	return r.lastStatus
 }
 
-// verbose prints a top-level command's source text before it runs under
-// set -v, as the shell reads it.
-func (r *Runner) verbose(src []byte, st *syntax.Stmt) {
+// closeHeredoc returns src with the delimiter of the here-document that
+// err reports as unclosed appended, so the body ends at end of input.
+func closeHeredoc(src []byte, err error) (fixed []byte, line uint, delim string, ok bool) {
+	var pe syntax.ParseError
+	if !asParseError(err, &pe) {
+		return nil, 0, "", false
+	}
+	rest, found := strings.CutPrefix(pe.Text, "unclosed here-document `")
+	if !found || !strings.HasSuffix(rest, "`") {
+		return nil, 0, "", false
+	}
+	delim = strings.TrimSuffix(rest, "`")
+	fixed = append([]byte(nil), src...)
+	if len(fixed) > 0 && fixed[len(fixed)-1] != '\n' {
+		fixed = append(fixed, '\n')
+	}
+	fixed = append(fixed, delim+"\n"...)
+	return fixed, pe.Pos.Line(), delim, true
+}
+
+// verboseEcho implements set -v for a program held in memory: before a
+// top-level statement runs, the source lines up to the end of that
+// statement not yet shown are written to stderr, as sh echoes its input
+// lines as it reads them.
+type verboseEcho struct {
+	src  []byte
+	done int // offset of the first byte not yet echoed
+}
+
+func (v *verboseEcho) upTo(r *Runner, st *syntax.Stmt) {
+	end := int(st.End().Offset())
+	if end < v.done || end > len(v.src) {
+		return
+	}
+	if i := bytes.IndexByte(v.src[end:], '\n'); i >= 0 {
+		end += i + 1
+	} else {
+		end = len(v.src)
+	}
+	v.show(r, end)
+}
+
+// rest echoes what is left (the text holding a syntax error).
+func (v *verboseEcho) rest(r *Runner) { v.show(r, len(v.src)) }
+
+func (v *verboseEcho) show(r *Runner, end int) {
+	if end <= v.done {
+		return
+	}
+	text := v.src[v.done:end]
+	v.done = end
 	if !r.opts.Verbose {
 		return
 	}
-	start, end := int(st.Pos().Offset()), int(st.End().Offset())
-	if start < 0 || end > len(src) || start >= end {
-		return
-	}
-	// Extend to the end of the line, as bash echoes whole lines.
-	for end < len(src) && src[end] != '\n' {
-		end++
-	}
 	r.sh.stderrMu.Lock()
-	fmt.Fprintf(r.fds.writer(2), "%s\n", src[start:end])
+	defer r.sh.stderrMu.Unlock()
+	w := r.fds.writer(2)
+	w.Write(text)
+	if text[len(text)-1] != '\n' {
+		io.WriteString(w, "\n")
+	}
+}
+
+// verboseReader copies what the parser reads to stderr under set -v.
+type verboseReader struct {
+	r  *Runner
+	rd io.Reader
+}
+
+func (v verboseReader) Read(p []byte) (int, error) {
+	n, err := v.rd.Read(p)
+	if n > 0 && v.r.opts.Verbose {
+		v.r.sh.stderrMu.Lock()
+		v.r.fds.writer(2).Write(p[:n])
+		v.r.sh.stderrMu.Unlock()
+	}
+	return n, err
+}
+
+// topStmt runs a statement read at the top level of a program. A Go panic
+// in the interpreter is a gosh bug: it is reported as one line and ends a
+// non-interactive shell with status 2 instead of crashing with a trace.
+func (r *Runner) topStmt(st *syntax.Stmt) {
+	defer func() {
+		if e := recover(); e != nil {
+			r.internalError(e)
+		}
+	}()
+	r.stmt(st)
+}
+
+// internalError reports a recovered panic.
+func (r *Runner) internalError(e any) {
+	r.sh.stderrMu.Lock()
+	fmt.Fprintf(r.fds.writer(2), "gosh: internal error: %v\n", e)
 	r.sh.stderrMu.Unlock()
+	r.lastStatus = 2
+	if !r.opts.Interactive {
+		r.exit(2)
+	}
 }
 
 // syntaxError reports a parse error: status 2, and a non-interactive shell
@@ -142,12 +239,12 @@ func (r *Runner) syntaxError(name string, err error) {
 func (r *Runner) RunReader(rd io.Reader, name string) int {
 	r.script = name
 	p := newParser(false)
-	for st, err := range p.StmtsSeq(rd) {
+	for st, err := range p.StmtsSeq(verboseReader{r, rd}) {
 		if err != nil {
 			r.syntaxError(name, err)
 			break
 		}
-		r.stmt(st)
+		r.topStmt(st)
 		if r.exiting {
 			break
 		}
@@ -198,6 +295,9 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		return
 	}
 	r.line = st.Pos().Line()
+	if r.opts.Noexec && !r.opts.Interactive {
+		return // set -n: read commands, run none
+	}
 	if st.Background {
 		r.background(st)
 		return
@@ -205,7 +305,7 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 	r.debugTrap(st)
 	status := r.stmtSync(st)
 	r.lastStatus = status
-	if _, ok := st.Cmd.(*syntax.CallExpr); ok {
+	if setsPipeStatus(st.Cmd) {
 		r.pipeStatus = append(r.pipeStatus[:0], status)
 	}
 	if status != 0 && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
@@ -216,6 +316,18 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		}
 	}
 	r.runPendingTraps()
+}
+
+// setsPipeStatus reports commands that are a one-stage pipeline for
+// PIPESTATUS. Pipelines set it themselves, and lists and compound commands
+// leave the value of the last pipeline they ran.
+func setsPipeStatus(c syntax.Command) bool {
+	switch c.(type) {
+	case nil, *syntax.BinaryCmd, *syntax.Block, *syntax.IfClause, *syntax.WhileClause,
+		*syntax.ForClause, *syntax.CaseClause, *syntax.TimeClause:
+		return false
+	}
+	return true
 }
 
 // isCondCmd reports commands whose failure set -e ignores because it came
@@ -638,15 +750,45 @@ func (r *Runner) timeClause(c *syntax.TimeClause) int {
 	return status
 }
 
-// readLines wraps f for line-by-line reading without consuming past a
-// newline: one byte at a time, as sh reads a script from a pipe.
-type byteReader struct{ f *os.File }
+// lineReader reads a script from a pipe or terminal one byte at a time,
+// so it never consumes past the newline ending a line, and hands the
+// parser whole lines: the commands of a line run only once all of it is
+// read, and a command that reads stdin gets the lines after it, as in sh.
+type lineReader struct {
+	f    *os.File
+	line []byte // read but not yet handed out
+}
 
-func (b byteReader) Read(p []byte) (int, error) {
+func (l *lineReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	return b.f.Read(p[:1])
+	var err error
+	if len(l.line) == 0 {
+		var b [1]byte
+		for {
+			var n int
+			n, err = l.f.Read(b[:])
+			if n == 1 {
+				l.line = append(l.line, b[0])
+				if b[0] == '\n' {
+					break
+				}
+			}
+			if err != nil || n == 0 {
+				break
+			}
+		}
+	}
+	n := copy(p, l.line)
+	l.line = l.line[n:]
+	if n > 0 {
+		return n, nil
+	}
+	if err == nil {
+		err = io.EOF
+	}
+	return 0, err
 }
 
 // NewScriptReader returns a reader for a script on f that never reads past
@@ -656,7 +798,7 @@ func NewScriptReader(f *os.File) io.Reader {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		return &seekingReader{f: f}
 	}
-	return byteReader{f}
+	return &lineReader{f: f}
 }
 
 // seekingReader reads a regular file a line at a time, seeking back over
@@ -704,7 +846,7 @@ func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 		if r.exiting {
 			return
 		}
-		r.stmt(st)
+		r.topStmt(st)
 	}
 }
 

@@ -70,6 +70,9 @@ func (r *Runner) background(st *syntax.Stmt) {
 // naming an external program, with literal words for redirections that
 // are not FIFOs (opening a FIFO could block the shell).
 func (r *Runner) canStartDirect(st *syntax.Stmt) bool {
+	if r.opts.Trace {
+		return false // traced in the re-executed gosh, which waits for it
+	}
 	var stmts []*syntax.Stmt
 	if isPipe(st.Cmd) {
 		if len(st.Redirs) > 0 {
@@ -258,6 +261,8 @@ ops:
 			}
 			if strings.HasPrefix(a, "%") {
 				r.errf("wait: %v", err)
+			} else {
+				r.errf("wait: pid %s is not a child of this shell", a)
 			}
 			status = 127
 			continue

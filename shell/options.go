@@ -68,6 +68,7 @@ var setOptions = []option{
 	{name: "pipefail", field: func(o *Options) *bool { return &o.Pipefail }},
 	{name: "posix", bit: 10, def: off},
 	{name: "privileged", short: 'p', bit: 11, def: off},
+	{name: "trace", field: func(o *Options) *bool { return &o.Trace }}, // gosh: trace pipelines
 	{name: "verbose", short: 'v', field: func(o *Options) *bool { return &o.Verbose }},
 	{name: "vi", bit: 12, def: off},
 	{name: "xtrace", short: 'x', field: func(o *Options) *bool { return &o.Xtrace }},

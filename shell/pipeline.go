@@ -58,6 +58,12 @@ func (r *Runner) monitorJobs() bool {
 // commands on goroutines that stream through the same pipes.
 func (r *Runner) pipeline(bc *syntax.BinaryCmd, bg bool) int {
 	stmts, errToo := flatten(bc)
+	stmts, tc, status := r.traceRequest(stmts)
+	if status != 0 {
+		return status
+	} else if tc != nil && !bg {
+		return r.tracePipeline(tc, stmts, errToo, "")
+	}
 	stages, job := r.startPipeline(stmts, errToo, bg)
 	if bg {
 		r.addBackground(job, bc)
@@ -96,6 +102,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 				return nil, nil
 			}
 			r.sh.hooks.newPipe(pr, pw)
+			pr = r.tracer.Relay(i, pr, pw)
 			w := newFdRef(pw)
 			if errToo[i] {
 				sub.fds.set(2, w.ref())
@@ -116,15 +123,17 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 	}
 	var procs []*exec.Process
 	var leader *exec.Process
-	for _, s := range stages {
+	for i, s := range stages {
 		s.sub.pgroup = pgid
 		s.sub.fg = !bg && r.fg
 		s.sub.hold = pgid == 0 && leader == nil
 		if !r.prepareStage(s) {
 			continue
 		}
+		s.sub.startHook = r.tracer.Hook(i)
 		p, status := s.sub.startExternal(s.args, pgid, !bg && r.fg)
-		s.sub.hold = false
+		s.sub.hold, s.sub.startHook = false, nil
+		r.tracer.Started(i, p)
 		s.sub.fds.release()
 		if p == nil {
 			s.failed, s.fail = true, status
@@ -138,9 +147,14 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		}
 	}
 	// Pass 2: in-process stages on goroutines, joining the group.
-	for _, s := range stages {
+	for i, s := range stages {
 		if s.proc != nil || s.failed {
 			continue
+		}
+		tr := r.tracer
+		tr.InProcess(i)
+		if hook := tr.ChildHook(i); hook != nil {
+			s.sub.childHook = hook
 		}
 		s.sub.pgroup = pgid
 		if pgid == 0 {
@@ -155,7 +169,9 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			} else {
 				sub.lastStatus = sub.stmtSync(s.st)
 			}
-			s.done <- sub.finishSubshell()
+			status := sub.finishSubshell()
+			tr.Ended(i)
+			s.done <- status
 		}(s)
 	}
 	if len(procs) == 0 {

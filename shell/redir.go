@@ -60,9 +60,16 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 
 	switch rd.Op {
 	case syntax.Hdoc, syntax.DashHdoc:
-		body, err := r.document(rd.Hdoc)
-		if err != nil {
-			return r.expandError(err)
+		hdoc := rd.Hdoc
+		if rd.Op == syntax.DashHdoc {
+			hdoc = stripTabs(hdoc)
+		}
+		body, literal := literalBody(rd.Word, hdoc)
+		if !literal {
+			var err error
+			if body, err = r.document(hdoc); err != nil {
+				return r.expandError(err)
+			}
 		}
 		f, err := r.stringFile(body)
 		if err != nil {
@@ -260,4 +267,63 @@ func (r *Runner) stringFile(s string) (*os.File, error) {
 		pw.Close()
 	}()
 	return pr, nil
+}
+
+// stripTabs returns the body of a <<- here-document without the tabs that
+// begin its lines. The parser keeps them; only literal text can start a
+// line, so only literal parts are edited.
+func stripTabs(w *syntax.Word) *syntax.Word {
+	if w == nil {
+		return nil
+	}
+	out := &syntax.Word{Parts: make([]syntax.WordPart, 0, len(w.Parts))}
+	lineStart := true
+	for _, wp := range w.Parts {
+		lit, ok := wp.(*syntax.Lit)
+		if !ok {
+			out.Parts = append(out.Parts, wp)
+			lineStart = false
+			continue
+		}
+		var b strings.Builder
+		for _, c := range []byte(lit.Value) {
+			if lineStart && c == '\t' {
+				continue
+			}
+			b.WriteByte(c)
+			lineStart = c == '\n'
+		}
+		out.Parts = append(out.Parts, &syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: b.String()})
+	}
+	return out
+}
+
+// literalBody returns a here-document's body as written when its
+// delimiter is quoted in any way ('EOF', "EOF", \EOF), which turns off
+// every expansion and backslash processing in the body.
+func literalBody(delim, body *syntax.Word) (string, bool) {
+	quoted := false
+	for _, wp := range delim.Parts {
+		switch wp := wp.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			quoted = true
+		case *syntax.Lit:
+			quoted = quoted || strings.ContainsRune(wp.Value, '\\')
+		}
+	}
+	if !quoted {
+		return "", false
+	}
+	if body == nil {
+		return "", true
+	}
+	var b strings.Builder
+	for _, wp := range body.Parts {
+		lit, ok := wp.(*syntax.Lit)
+		if !ok {
+			return "", false // the parser expanded part of it: let it be
+		}
+		b.WriteString(lit.Value)
+	}
+	return b.String(), true
 }

@@ -62,6 +62,8 @@ type Options struct {
 	// options.go), one bit each, set when the option differs from its
 	// default.
 	Stubs uint64
+	// Trace traces every pipeline of two or more stages (set -o trace).
+	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
@@ -141,6 +143,14 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []func() // process substitutions to wait for
 	sourceDepth    int
+	// tracer traces the pipeline startPipeline is starting (nil: none);
+	// startHook adjusts the next child this runner starts. Neither is
+	// copied into subshells: they belong to one pipeline's start.
+	tracer    *exec.Tracer
+	startHook func(*exec.Cmd)
+	// childHook is told of every process this runner and its subshells
+	// start: the tracer watches an in-process stage's children.
+	childHook func(*exec.Process)
 }
 
 // Option configures a new Runner.
@@ -297,6 +307,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fg:          r.fg,
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
+		childHook:   r.childHook,
 	}
 	s.funcsShared = true
 	return s

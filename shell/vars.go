@@ -200,9 +200,11 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		case "#":
 			return str(strconv.Itoa(len(r.params)))
 		case "@", "*":
+			// A nil List reads as one empty word to expand: "$@" with
+			// no parameters must give no fields at all.
 			list := r.params
 			if list == nil {
-				list = []string{} // nil would make "$@" one empty field
+				list = []string{}
 			}
 			return expand.Variable{Set: true, Kind: expand.Indexed, List: list}
 		case "-":

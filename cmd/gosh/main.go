@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,7 @@ Options:
   -o option    set -o option (pipefail, noclobber, errexit, ...)
   --norc       do not read ~/.goshrc in an interactive shell
   --rcfile F   read F instead of ~/.goshrc
+  --trace      trace every pipeline (set -o trace; see TRACING.md)
   --help       show this help
   --version    print the version
 `
@@ -71,6 +73,9 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 		case "--version":
 			fmt.Fprintf(stdout, "gosh %s\n", shell.Version)
 			return inv, 0
+		case "--trace":
+			inv.sets = append(inv.sets, setOpt{"trace", true})
+			continue
 		case "--norc", "--noprofile":
 			inv.norc = true
 			continue
@@ -126,8 +131,21 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 	return inv, -1
 }
 
+// goroutinesEnv, when set in gosh's environment, makes gosh print
+// "goroutines: N" on stderr as it exits: the leak test compares N after a
+// trivial run and after thousands of commands.
+const goroutinesEnv = "GOSH_DEBUG_GOROUTINES"
+
 // run is gosh's main: it returns the exit status.
 func run(args []string, stdin, stdout, stderr *os.File) int {
+	status := runShell(args, stdin, stdout, stderr)
+	if os.Getenv(goroutinesEnv) != "" {
+		fmt.Fprintf(stderr, "goroutines: %d\n", runtime.NumGoroutine())
+	}
+	return status
+}
+
+func runShell(args []string, stdin, stdout, stderr *os.File) int {
 	if fdStr := os.Getenv(shell.StateFdEnv); fdStr != "" {
 		fd, err := strconv.Atoi(fdStr)
 		if err == nil {

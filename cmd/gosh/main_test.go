@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 // TestMain lets the test binary act as gosh itself (testscript installs it
 // as `gosh` on PATH), and as small helper programs the tests need.
 func TestMain(m *testing.M) {
+	closeInheritedFds()
 	testscript.Main(m, map[string]func(){
 		"gosh": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
@@ -42,4 +45,19 @@ func TestScripts(t *testing.T) {
 			return false, nil
 		},
 	})
+}
+
+// closeInheritedFds marks every fd above 2 that the test binary inherited
+// from whoever ran `go test` close-on-exec, so the gosh processes the
+// tests start have exactly fds 0, 1 and 2, as the fd tests require.
+func closeInheritedFds() {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -42,62 +43,61 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 			}
 		}
 	}()
-	if !inv.norc {
-		rc := inv.rcfile
-		if rc == "" {
-			if home, err := os.UserHomeDir(); err == nil {
-				rc = filepath.Join(home, ".goshrc")
-			}
-		}
+	// Order at startup, as bash: the startup file (~/.goshrc, or $ENV
+	// in POSIX mode), then the history file (so the startup file may set
+	// HISTFILE and HISTSIZE), then the loop. Each command is read whole
+	// (PS2 for continuation lines while the parser says it is
+	// incomplete), added to the history, and run. History needs no
+	// saving at exit or hang-up: each command is in the file once read.
+	if _, ok := os.LookupEnv("PS1"); !ok {
+		r.SetVar("PS1", defaultPS1)
+	}
+	if rc := startupFile(r, inv); rc != "" {
 		if src, err := os.ReadFile(rc); err == nil {
 			r.RunSource(src, rc)
+			if exiting, _ := r.Exiting(); exiting {
+				return r.Exit()
+			}
 		}
 	}
-	in := newLineReader(stdin, stderr)
-	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	hist := loadHistory(r)
+	setSessionHistory(hist)
+	defer setSessionHistory(nil)
+	in := newLineReader(stdin, stdout, stderr, completer(r))
+	defer in.Close()
+
+	eofs := 0
 	for {
 		r.NotifyJobs()
 		r.ClearInterrupt()
-		in.SetPrompt(prompt(r, "PS1"))
-		src := ""
-		var stmts []*syntax.Stmt
-		var perr error
-		for {
-			line, err := in.ReadLine()
-			if err != nil {
-				if src == "" || err != io.EOF {
-					if err == io.EOF {
-						fmt.Fprintln(stderr, "exit")
-						return r.Exit()
-					}
-					if err == errInterrupted {
-						src = ""
-						r.SetStatus(130)
-						break
-					}
-				}
-				return r.Exit()
-			}
-			src += line + "\n"
-			f, err := parser.Parse(strings.NewReader(src), "")
-			if err != nil && syntax.IsIncomplete(err) {
-				in.SetPrompt(prompt(r, "PS2"))
+		runPromptCommand(r)
+		in.SetHistory(hist.Entries())
+		in.SetPrompt(expandPrompt(r, r.Var("PS1"), hist.Next()))
+		src, stmts, err := readCommand(r, in, stderr)
+		switch {
+		case err == io.EOF:
+			if ignore, ok := ignoreEOF(r); ok && eofs < ignore {
+				eofs++
+				fmt.Fprintf(stderr, "Use \"exit\" to leave the shell.\n")
 				continue
 			}
-			if err != nil {
-				perr = err
-			} else {
-				stmts = f.Stmts
+			if in.Editing() || isTTY(stderr) {
+				fmt.Fprintln(stderr, "exit")
 			}
-			break
-		}
-		if perr != nil {
-			fmt.Fprintf(stderr, "gosh: %s\n", strings.TrimPrefix(perr.Error(), ":"))
-			r.SetStatus(2)
+			return r.Exit()
+		case err == errHangup:
+			return r.Exit()
+		case err == errInterrupted:
+			r.SetStatus(130)
+			eofs = 0
 			continue
+		case err != nil:
+			return r.Exit()
 		}
-		if strings.TrimSpace(src) != "" {
-			in.AddHistory(strings.TrimRight(src, "\n"))
+		eofs = 0
+		hist.Add(r, src)
+		if stmts == nil {
+			continue // a syntax error, reported
 		}
 		r.RunInteractive(stmts)
 		if exiting, _ := r.Exiting(); exiting {
@@ -106,9 +106,95 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 	}
 }
 
-// prompt expands PS1 or PS2.
-func prompt(r *shell.Runner, name string) string {
-	return r.ExpandPrompt(r.Var(name))
+// readCommand reads lines until they parse as a complete command (PS2
+// before each continuation line). It returns the source, and its
+// statements or nil after reporting a syntax error. Ctrl-C gives
+// errInterrupted, and end of input io.EOF on an empty first line (at a
+// continuation line it is a syntax error, as in bash).
+func readCommand(r *shell.Runner, in *lineReader, stderr io.Writer) (string, []*syntax.Stmt, error) {
+	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	src := ""
+	for {
+		line, err := in.ReadLine()
+		if err == io.EOF && src != "" {
+			fmt.Fprintf(stderr, "gosh: syntax error: unexpected end of file\n")
+			r.SetStatus(2)
+			return src, nil, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		src += line + "\n"
+		f, err := parser.Parse(strings.NewReader(src), "")
+		if err != nil && syntax.IsIncomplete(err) {
+			in.SetPrompt(expandPrompt(r, r.Var("PS2"), 0))
+			continue
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "gosh: %s\n", strings.TrimPrefix(err.Error(), ":"))
+			r.SetStatus(2)
+			return src, nil, nil
+		}
+		if f.Stmts == nil {
+			f.Stmts = []*syntax.Stmt{}
+		}
+		return src, f.Stmts, nil
+	}
+}
+
+// startupFile returns the file an interactive shell reads first, or "":
+// in POSIX mode (invoked as sh, or POSIXLY_CORRECT set) the expansion of
+// $ENV; otherwise --rcfile's file or ~/.goshrc, unless --norc. Only
+// absolute paths are read (never a file in the current directory because
+// HOME or ENV is empty or relative).
+func startupFile(r *shell.Runner, inv invocation) string {
+	if inv.norc {
+		return ""
+	}
+	if filepath.Base(r.Var("0")) == "sh" || r.IsSet("POSIXLY_CORRECT") {
+		env := r.Var("ENV")
+		if env == "" {
+			return ""
+		}
+		env = r.ExpandPrompt(env)
+		if !filepath.IsAbs(env) {
+			return ""
+		}
+		return env
+	}
+	if inv.rcfile != "" {
+		return inv.rcfile
+	}
+	home := r.Var("HOME")
+	if !filepath.IsAbs(home) {
+		return ""
+	}
+	return filepath.Join(home, ".goshrc")
+}
+
+// ignoreEOF returns how many Ctrl-D on an empty line to ignore: the value
+// of IGNOREEOF, 10 when it is set but not a number.
+func ignoreEOF(r *shell.Runner) (int, bool) {
+	if !r.IsSet("IGNOREEOF") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(r.Var("IGNOREEOF")))
+	if err != nil {
+		n = 10
+	}
+	return n, true
+}
+
+// runPromptCommand runs $PROMPT_COMMAND before the primary prompt,
+// leaving $? as the last command set it.
+func runPromptCommand(r *shell.Runner) {
+	pc := r.Var("PROMPT_COMMAND")
+	if pc == "" {
+		return
+	}
+	st := r.Status()
+	r.RunSource([]byte(pc), "PROMPT_COMMAND")
+	r.SetStatus(st)
 }
 
 func dieBySignal(sig syscall.Signal) { goshexec.DieBySignal(sig) }

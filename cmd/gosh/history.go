@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gosh/shell"
+
+	"golang.org/x/sys/unix"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// defaultHistSize is HISTSIZE and HISTFILESIZE when unset (bash's 500).
+const defaultHistSize = 500
+
+// A History is the interactive shell's command history: the entries in
+// memory (at most HISTSIZE) and the file HISTFILE they are appended to.
+//
+// Every command is appended to the file as soon as it is entered, under
+// an exclusive flock(2) and in one write, so several shells sharing the
+// file lose nothing and never interleave, and a shell that is killed or
+// hung up has already saved everything. When the file grows past
+// HISTFILESIZE lines the shell holding the lock rewrites it (a new file
+// renamed over the old one); the others notice the new inode when they
+// next take the lock.
+//
+// A History is safe for concurrent use (the history builtin may run on a
+// pipeline goroutine).
+type History struct {
+	mu      sync.Mutex
+	entries []string
+	first   int // history number of entries[0]
+}
+
+// session is the history of the interactive shell, nil in a shell that
+// reads no commands from a terminal; the history builtin lists it.
+var (
+	sessionMu sync.Mutex
+	session   *History
+)
+
+func init() {
+	shell.RegisterBuiltin("history", builtinHistory)
+}
+
+func currentHistory() *History {
+	sessionMu.Lock()
+	defer sessionMu.Unlock()
+	return session
+}
+
+func setSessionHistory(h *History) {
+	sessionMu.Lock()
+	session = h
+	sessionMu.Unlock()
+}
+
+// histSize reads HISTSIZE or HISTFILESIZE: a negative value means no
+// limit, an unset or non-numeric one the default.
+func histSize(r *shell.Runner, name string) int {
+	if !r.IsSet(name) {
+		if name == "HISTFILESIZE" && r.IsSet("HISTSIZE") {
+			return histSize(r, "HISTSIZE")
+		}
+		return defaultHistSize
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(r.Var(name)))
+	if err != nil {
+		return defaultHistSize
+	}
+	return n
+}
+
+// histFile returns HISTFILE, or ~/.gosh_history when it is unset; ""
+// (HISTFILE set to nothing, or no usable home) means no file.
+func histFile(r *shell.Runner) string {
+	if r.IsSet("HISTFILE") {
+		return r.Var("HISTFILE")
+	}
+	home := r.Var("HOME")
+	if !filepath.IsAbs(home) {
+		return ""
+	}
+	return filepath.Join(home, ".gosh_history")
+}
+
+// loadHistory reads the history file (the last HISTSIZE entries).
+func loadHistory(r *shell.Runner) *History {
+	h := &History{first: 1}
+	if path := histFile(r); path != "" {
+		if data, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if line == "" || isHistTimestamp(line) {
+					continue
+				}
+				h.entries = append(h.entries, line)
+			}
+		}
+	}
+	h.trim(histSize(r, "HISTSIZE"))
+	return h
+}
+
+// isHistTimestamp reports a line bash writes with HISTTIMEFORMAT set.
+func isHistTimestamp(line string) bool {
+	if len(line) < 2 || line[0] != '#' {
+		return false
+	}
+	_, err := strconv.ParseUint(line[1:], 10, 64)
+	return err == nil
+}
+
+// trim keeps the last max entries (all when max < 0).
+func (h *History) trim(max int) {
+	if max < 0 || len(h.entries) <= max {
+		return
+	}
+	drop := len(h.entries) - max
+	h.entries = append([]string(nil), h.entries[drop:]...)
+	h.first += drop
+}
+
+// Entries returns a copy of the entries, oldest first.
+func (h *History) Entries() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.entries...)
+}
+
+// Next is the history number the next entry will get (the prompt's \!).
+func (h *History) Next() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.first + len(h.entries)
+}
+
+// Add records a command typed at the prompt, following HISTCONTROL
+// (ignorespace, ignoredups, ignoreboth), and appends it to the history
+// file. It reports whether the command was recorded. A command of several
+// lines is stored on one line when that keeps its meaning, as bash's
+// cmdhist does.
+func (h *History) Add(r *shell.Runner, cmd string) bool {
+	cmd = strings.TrimRight(cmd, "\n")
+	if strings.TrimSpace(cmd) == "" {
+		return false
+	}
+	ctl := r.Var("HISTCONTROL")
+	has := func(opt string) bool {
+		for _, o := range strings.Split(ctl, ":") {
+			if o == opt || o == "ignoreboth" && (opt == "ignorespace" || opt == "ignoredups") {
+				return true
+			}
+		}
+		return false
+	}
+	if has("ignorespace") && (cmd[0] == ' ' || cmd[0] == '\t') {
+		return false
+	}
+	cmd = oneLine(cmd)
+	h.mu.Lock()
+	if has("ignoredups") && len(h.entries) > 0 && h.entries[len(h.entries)-1] == cmd {
+		h.mu.Unlock()
+		return false
+	}
+	h.entries = append(h.entries, cmd)
+	h.trim(histSize(r, "HISTSIZE"))
+	h.mu.Unlock()
+	if path := histFile(r); path != "" {
+		if err := appendHistory(path, cmd, histSize(r, "HISTFILESIZE")); err != nil {
+			fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
+		}
+	}
+	return true
+}
+
+// oneLine joins the lines of a multi-line command with "; " or " " when
+// the result parses to the same program; otherwise (a here-document, a
+// newline inside quotes) it returns cmd unchanged.
+func oneLine(cmd string) string {
+	if !strings.Contains(cmd, "\n") {
+		return cmd
+	}
+	lines := strings.Split(cmd, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			prev := b.String()
+			if joinsWithSpace(prev) {
+				b.WriteByte(' ')
+			} else {
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(l)
+	}
+	joined := b.String()
+	if printed(cmd) != printed(joined) || printed(cmd) == "" {
+		return cmd
+	}
+	return joined
+}
+
+// joinsWithSpace reports whether a line ends where a newline may not be
+// replaced by a semicolon (after an operator or a keyword that opens a
+// list).
+func joinsWithSpace(s string) bool {
+	for _, suf := range []string{"|", "&&", "||", "(", "{", ";", "&"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	f := strings.Fields(s)
+	switch f[len(f)-1] {
+	case "then", "do", "else", "in", "elif", "!":
+		return true
+	}
+	return false
+}
+
+// printed is the canonical form of a program, "" if it does not parse.
+func printed(src string) string {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		return ""
+	}
+	var b bytes.Buffer
+	syntax.NewPrinter(syntax.SingleLine(true)).Print(&b, f)
+	return b.String()
+}
+
+// appendHistory appends entry to the history file at path under an
+// exclusive lock, then cuts the file to its last max lines when it is
+// longer (max < 0: no limit).
+func appendHistory(path, entry string, max int) error {
+	for attempt := 0; ; attempt++ {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return err
+		}
+		if err := flock(f, unix.LOCK_EX); err != nil {
+			f.Close()
+			return err
+		}
+		// Another shell may have renamed a trimmed copy over the file
+		// while we waited for the lock: write to the file now at path.
+		if !samePath(f, path) && attempt < 10 {
+			f.Close()
+			continue
+		}
+		_, err = f.Write([]byte(entry + "\n"))
+		if err == nil && max >= 0 {
+			err = trimHistoryFile(path, max)
+		}
+		f.Close() // releases the lock
+		return err
+	}
+}
+
+// trimHistoryFile rewrites path with its last max lines if it has more;
+// the caller holds the lock on path.
+func trimHistoryFile(path string, max int) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	n := bytes.Count(data, []byte("\n"))
+	if n <= max {
+		return nil
+	}
+	cut := 0
+	for i := 0; i < n-max; i++ {
+		cut += bytes.IndexByte(data[cut:], '\n') + 1
+	}
+	return writeFileAtomic(path, data[cut:])
+}
+
+// writeFileAtomic replaces path with data by writing a temporary file in
+// the same directory and renaming it over path (mode 0600).
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// rewriteHistory replaces the history file with entries (history -w),
+// holding the lock so that concurrent appends wait.
+func rewriteHistory(path string, entries []string, max int) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := flock(f, unix.LOCK_EX); err != nil {
+		return err
+	}
+	if max >= 0 && len(entries) > max {
+		entries = entries[len(entries)-max:]
+	}
+	var b bytes.Buffer
+	for _, e := range entries {
+		b.WriteString(e + "\n")
+	}
+	return writeFileAtomic(path, b.Bytes())
+}
+
+func flock(f *os.File, how int) error {
+	for {
+		err := unix.Flock(int(f.Fd()), how)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+// samePath reports whether the open file f is still the file at path.
+func samePath(f *os.File, path string) bool {
+	a, err1 := f.Stat()
+	b, err2 := os.Stat(path)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// builtinHistory is bash's history builtin: with no arguments it lists
+// the entries numbered; N lists the last N; -c clears the list; -d N
+// deletes entry N; -w writes the list to the file, -r appends the file to
+// the list, -a does nothing (every command is already appended).
+func builtinHistory(r *shell.Runner, args []string) int {
+	h := currentHistory()
+	if h == nil {
+		h = &History{first: 1} // a non-interactive shell keeps no history
+	}
+	args = args[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		opt := args[0]
+		args = args[1:]
+		switch opt {
+		case "--":
+			goto list
+		case "-c":
+			h.mu.Lock()
+			h.first += len(h.entries)
+			h.entries = nil
+			h.mu.Unlock()
+			return 0
+		case "-d":
+			if len(args) == 0 {
+				fmt.Fprintf(r.Stderr(), "gosh: history: -d: option requires an argument\n")
+				return 2
+			}
+			n, err := strconv.Atoi(args[0])
+			h.mu.Lock()
+			i := n - h.first
+			if n < 0 {
+				i = len(h.entries) + n
+			}
+			if err != nil || i < 0 || i >= len(h.entries) {
+				h.mu.Unlock()
+				fmt.Fprintf(r.Stderr(), "gosh: history: %s: history position out of range\n", args[0])
+				return 1
+			}
+			h.entries = append(h.entries[:i:i], h.entries[i+1:]...)
+			h.mu.Unlock()
+			return 0
+		case "-a":
+			return 0
+		case "-w", "-r":
+			path := histFile(r)
+			if len(args) > 0 {
+				path = args[0]
+			}
+			if path == "" {
+				return 0
+			}
+			var err error
+			if opt == "-w" {
+				err = rewriteHistory(path, h.Entries(), histSize(r, "HISTFILESIZE"))
+			} else {
+				err = h.readFile(path, histSize(r, "HISTSIZE"))
+			}
+			if err != nil {
+				fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
+				return 1
+			}
+			return 0
+		default:
+			fmt.Fprintf(r.Stderr(), "gosh: history: %s: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -awr [filename]\n", opt)
+			return 2
+		}
+	}
+list:
+	entries := h.Entries()
+	h.mu.Lock()
+	first := h.first
+	h.mu.Unlock()
+	from := 0
+	if len(args) > 0 {
+		n, err := strconv.Atoi(args[0])
+		if err != nil || n < 0 {
+			fmt.Fprintf(r.Stderr(), "gosh: history: %s: numeric argument required\n", args[0])
+			return 2
+		}
+		if n < len(entries) {
+			from = len(entries) - n
+		}
+	}
+	w := bufio.NewWriter(r.Stdout())
+	for i := from; i < len(entries); i++ {
+		fmt.Fprintf(w, "%5d  %s\n", first+i, entries[i])
+	}
+	if err := w.Flush(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// readFile appends the entries of the file at path (history -r).
+func (h *History) readFile(path string, max int) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" && !isHistTimestamp(line) {
+			h.entries = append(h.entries, line)
+		}
+	}
+	h.trim(max)
+	return nil
+}

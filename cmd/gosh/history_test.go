@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestExpandPrompt(t *testing.T) {
+	// Not parallel: it sets promptNow.
+	dir := t.TempDir()
+	work := filepath.Join(dir, "work")
+	os.Mkdir(work, 0o755)
+	r := newTestRunner(t, work)
+	r.SetVar("HOME", dir)
+	r.SetVar("HOSTNAME", "box.example.org")
+	r.SetVar("X", "ex")
+	old := promptNow
+	promptNow = func() time.Time { return time.Date(2026, 3, 4, 15, 6, 7, 0, time.UTC) }
+	defer func() { promptNow = old }()
+	dollar := "$"
+	if os.Geteuid() == 0 {
+		dollar = "#"
+	}
+	for _, tc := range []struct{ ps, want string }{
+		{`\h|\H`, "box|box.example.org"},
+		{`\w|\W`, "~/work|work"},
+		{`\$`, dollar},
+		{`\t|\A|\T|\@|\d`, "15:06:07|15:06|03:06:07|03:06 PM|Wed Mar 04"},
+		{`\j|\?`, "0|0"},
+		{`\s`, "gosh"},
+		{`\[\e[1m\]b\[\e[0m\]`, "\x1b[1mb\x1b[0m"},
+		{`\101\n`, "A\n"},
+		{`$X-$(echo sub)-$((2+3))`, "ex-sub-5"},
+		{`\\ \z`, `\ \z`},
+		{`\!`, "7"},
+		{`trailing\`, `trailing\`},
+	} {
+		if got := expandPrompt(r, tc.ps, 7); got != tc.want {
+			t.Errorf("expandPrompt(%q) = %q, want %q", tc.ps, got, tc.want)
+		}
+	}
+	// The text of an escape is not expanded again.
+	odd := filepath.Join(dir, "$X`x`")
+	os.Mkdir(odd, 0o755)
+	r.SetVar("PWD", odd)
+	if got := expandPrompt(r, `\W $X`, 1); got != "$X`x` ex" {
+		t.Errorf("escape text expanded again: %q", got)
+	}
+	r.SetVar("PWD", work)
+	r.RunCommand("false")
+	if got := expandPrompt(r, `\?`, 1); got != "1" {
+		t.Errorf(`\? after false = %q`, got)
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"echo a", "echo a"},
+		{"if true\nthen echo yes\nfi", "if true; then echo yes; fi"},
+		{"echo a |\ntr a b", "echo a | tr a b"},
+		{"for i in 1 2\ndo\necho $i\ndone", "for i in 1 2; do echo $i; done"},
+		{"echo 'a\nb'", "echo 'a\nb'"},
+		{"cat <<EOF\nx\nEOF", "cat <<EOF\nx\nEOF"},
+		{"f() {\necho x\n}", "f() { echo x; }"},
+	} {
+		if got := oneLine(tc.in); got != tc.want {
+			t.Errorf("oneLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Concurrent appenders, some trimming the file, lose no entry of the
+// last HISTFILESIZE and never interleave.
+func TestAppendHistoryConcurrent(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "hist")
+	const writers, each = 4, 50
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if err := appendHistory(path, fmt.Sprintf("echo writer%d entry%d", w, i), -1); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != writers*each {
+		t.Fatalf("got %d lines, want %d", len(lines), writers*each)
+	}
+	seen := map[string]bool{}
+	for _, l := range lines {
+		seen[l] = true
+	}
+	for w := 0; w < writers; w++ {
+		for i := 0; i < each; i++ {
+			if l := fmt.Sprintf("echo writer%d entry%d", w, i); !seen[l] {
+				t.Fatalf("lost %q", l)
+			}
+		}
+	}
+	// Trimming while others append keeps exactly the newest lines.
+	var wg2 sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg2.Add(1)
+		go func() {
+			defer wg2.Done()
+			for i := 0; i < each; i++ {
+				appendHistory(path, fmt.Sprintf("second%d-%d", w, i), 30)
+			}
+		}()
+	}
+	wg2.Wait()
+	data, _ = os.ReadFile(path)
+	lines = strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != 30 {
+		t.Fatalf("after trimming: %d lines, want 30:\n%s", len(lines), data)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "second") {
+			t.Fatalf("after trimming, an old or broken line: %q", l)
+		}
+	}
+}
+
+func TestHistoryBuiltin(t *testing.T) {
+	// Not parallel: it sets the session history.
+	dir := t.TempDir()
+	r := newTestRunner(t, dir)
+	r.SetVar("HISTFILE", filepath.Join(dir, "h"))
+	r.SetVar("HISTCONTROL", "ignoreboth")
+	h := loadHistory(r)
+	setSessionHistory(h)
+	defer setSessionHistory(nil)
+	for _, c := range []string{"echo one", "echo two", "echo two", " secret", "echo three"} {
+		h.Add(r, c)
+	}
+	if got := strings.Join(h.Entries(), "|"); got != "echo one|echo two|echo three" {
+		t.Fatalf("entries with ignoreboth: %q", got)
+	}
+	out := filepath.Join(dir, "out")
+	r.RunCommand("history 2 >" + out + "; history -d 1; history >>" + out)
+	data, _ := os.ReadFile(out)
+	want := "    2  echo two\n    3  echo three\n    1  echo two\n    2  echo three\n"
+	if string(data) != want {
+		t.Fatalf("history output:\n%s\nwant:\n%s", data, want)
+	}
+	file, _ := os.ReadFile(filepath.Join(dir, "h"))
+	if string(file) != "echo one\necho two\necho three\n" {
+		t.Fatalf("history file: %q", file)
+	}
+	r.RunCommand("history -c")
+	if len(h.Entries()) != 0 || h.Next() != 3 {
+		t.Fatalf("after history -c: %q next %d", h.Entries(), h.Next())
+	}
+}
