@@ -608,6 +608,7 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			if r.stop() {
 				break
 			}
+			r.debugTrapAt(c.Pos().Line(), c)
 			if err := r.setVarString(l.Name.Value, it); err != nil {
 				r.errf("%v", err)
 				return 1
@@ -650,6 +651,7 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 }
 
 func (r *Runner) caseClause(c *syntax.CaseClause) int {
+	r.debugTrapAt(c.Pos().Line(), c)
 	word, err := r.literal(c.Word)
 	if err != nil {
 		return r.expandError(err)

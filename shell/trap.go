@@ -272,6 +272,19 @@ func (r *Runner) setBashCommand(st *syntax.Stmt) {
 	r.vars.set("BASH_COMMAND", expand.Variable{Set: true, Kind: expand.String, Str: nodeText(st.Cmd)})
 }
 
+// debugTrapAt runs the DEBUG trap before a compound command's own step:
+// each iteration of for, and case (bash runs it there too).
+func (r *Runner) debugTrapAt(line uint, cmd syntax.Command) {
+	h, ok := r.traps["DEBUG"]
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Functrace) {
+		return
+	}
+	text, _, _ := strings.Cut(nodeText(cmd), ";")
+	r.vars.set("BASH_COMMAND", expand.Variable{Set: true, Kind: expand.String, Str: text})
+	r.line = line
+	r.runTrap(h)
+}
+
 // debugTrap runs the DEBUG trap before a simple command, [[ ]], (( )),
 // let or declaration; in functions only under set -T (functrace).
 func (r *Runner) debugTrap(st *syntax.Stmt) {
