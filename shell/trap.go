@@ -144,6 +144,10 @@ func builtinTrap(r *Runner, args []string) int {
 	reset := false
 	if handler == "-" {
 		reset = true
+	} else if isUnsignedInt(handler) {
+		// POSIX: a first operand that is a number makes every operand a
+		// condition to reset (trap 0 2).
+		sigs, reset = args, true
 	} else if len(sigs) == 0 {
 		// trap SIG... with one operand: a number or signal resets it.
 		if _, _, ok := trapKey(handler); ok {
@@ -153,6 +157,12 @@ func builtinTrap(r *Runner, args []string) int {
 	if len(sigs) == 0 {
 		r.errf("trap: usage: trap [-lp] [[arg] signal_spec ...]")
 		return 2
+	}
+	if !reset && handler != "" {
+		if _, err := parseAll([]byte(handler), "trap"); err != nil {
+			r.errf("trap: %s", parseErrorText("", err)[1:])
+			return 1
+		}
 	}
 	status := 0
 	for _, s := range sigs {
@@ -251,17 +261,19 @@ func (r *Runner) errTrap(st *syntax.Stmt) {
 	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Errtrace) {
 		return
 	}
-	if _, compound := st.Cmd.(*syntax.CallExpr); !compound && !isPipe(st.Cmd) {
-		if _, fn := st.Cmd.(*syntax.FuncDecl); !fn {
-			// A compound command's own failing command already ran the
-			// trap; bash does not run it again for the compound.
-			switch st.Cmd.(type) {
-			case *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause:
-			default:
+	if _, simple := st.Cmd.(*syntax.CallExpr); !simple && !isPipe(st.Cmd) {
+		// A compound command's own failing command already ran the trap;
+		// bash does not run it again for the compound. A subshell's
+		// status and a failed redirection do count.
+		switch st.Cmd.(type) {
+		case *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause, *syntax.Subshell:
+		default:
+			if len(st.Redirs) == 0 || r.lastStatus == 0 {
 				return
 			}
 		}
 	}
+	r.line = st.Pos().Line() // LINENO is the failing command's line
 	r.setBashCommand(st)
 	r.runTrap(h)
 }
@@ -297,4 +309,16 @@ func (r *Runner) debugTrap(st *syntax.Stmt) {
 		r.setBashCommand(st)
 		r.runTrap(h)
 	}
+}
+
+func isUnsignedInt(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
