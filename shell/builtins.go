@@ -598,7 +598,7 @@ func funcText(name string, body *syntax.Stmt) string {
 
 func builtinType(r *Runner, args []string) int {
 	args = args[1:]
-	all, tflag, pflag := false, false, false
+	all, tflag, pflag, forcePath, noFuncs := false, false, false, false, false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
 		for _, c := range args[0][1:] {
 			switch c {
@@ -606,8 +606,12 @@ func builtinType(r *Runner, args []string) int {
 				all = true
 			case 't':
 				tflag = true
-			case 'p', 'P':
+			case 'p':
 				pflag = true
+			case 'P':
+				pflag, forcePath = true, true
+			case 'f':
+				noFuncs = true
 			default:
 				return r.usage("type", "-%c: invalid option", c)
 			}
@@ -616,6 +620,16 @@ func builtinType(r *Runner, args []string) int {
 	}
 	status := 0
 	for _, name := range args {
+		if noFuncs && r.funcs[name] != nil {
+			// -f: look the name up as if no function had it.
+			saved := r.funcs
+			r.funcs = map[string]*syntax.Stmt{}
+			if !r.describe(name, true, all, false) {
+				status = 1
+			}
+			r.funcs = saved
+			continue
+		}
 		if tflag {
 			kind := ""
 			switch {
@@ -637,9 +651,16 @@ func builtinType(r *Runner, args []string) int {
 			fmt.Fprintln(r.out(), kind)
 			continue
 		}
+		other := !forcePath && (r.aliases[name] != "" || syntax.IsKeyword(name) ||
+			r.funcs[name] != nil || builtins[name] != nil)
+		if pflag && other && !all {
+			// -p prints only files; a name that is something else first
+			// prints nothing and is found.
+			continue
+		}
 		if pflag {
 			ps := r.lookAll(name, all)
-			if len(ps) == 0 {
+			if len(ps) == 0 && !other {
 				status = 1
 			}
 			for _, p := range ps {

@@ -407,6 +407,7 @@ func runCase(code, shell, root, binDir string, timeout time.Duration) result {
 	os.WriteFile(script, []byte(code), 0o644)
 	work := filepath.Join(tmp, "work")
 	os.Mkdir(work, 0o755)
+	os.Mkdir(filepath.Join(work, "_tmp"), 0o755) // some cases write there
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, shell, script)
