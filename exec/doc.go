@@ -17,6 +17,10 @@
 //
 // Pipe creates kernel pipes with pipe2(O_CLOEXEC); the descriptors stay in
 // blocking mode because their file status flags are shared with children.
+// SetPipeSize sets a pipe's capacity, up to PipeMaxSize. OpenInterruptible
+// opens a FIFO whose other side nobody has opened yet on a separate
+// goroutine, so the caller can give up (Ctrl-C): it then completes the
+// waiting open itself from the other side and closes both descriptors.
 //
 // A Terminal owns the controlling terminal of an interactive shell: which
 // process group is in the foreground and the shell's saved termios.

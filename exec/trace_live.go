@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -41,13 +42,22 @@ func (t *Tracer) snapshot() []liveRow {
 	return rows
 }
 
-// Live draws a pv-like view of the pipeline on w (a terminal) once it has
-// run for delay, redrawing it in place every period, and returns a
-// function that erases the view and returns once nothing more will be
-// written. It does nothing on a nil Tracer.
-func (t *Tracer) Live(w io.Writer, delay, period time.Duration) (stop func()) {
+// Live draws a pv-like status line for the pipeline on w (a terminal of
+// width columns; <= 0 means 80) once it has run for delay, redrawing it in
+// place every period, and returns a function that erases the line and
+// returns once nothing more will be written. It does nothing on a nil
+// Tracer.
+//
+// The view is one line, redrawn with a carriage return and never wider
+// than the terminal, so it never moves the cursor up: whatever a stage
+// writes to the same terminal meanwhile is not overwritten (it may end up
+// after the view's text on that line, as with pv).
+func (t *Tracer) Live(w io.Writer, width int, delay, period time.Duration) (stop func()) {
 	if t == nil {
 		return func() {}
+	}
+	if width <= 0 {
+		width = 80
 	}
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -60,29 +70,17 @@ func (t *Tracer) Live(w io.Writer, delay, period time.Duration) (stop func()) {
 		}
 		tick := time.NewTicker(period)
 		defer tick.Stop()
-		drawn := 0
 		prev := t.snapshot()
 		last := time.Now()
 		for {
 			rows := t.snapshot()
 			now := time.Now()
-			dt := now.Sub(last).Seconds()
-			var b bytes.Buffer
-			if drawn > 0 {
-				fmt.Fprintf(&b, "\x1b[%dA", drawn)
-			}
-			fmt.Fprintf(&b, "\r\x1b[Ktrace %s\n", HumanSeconds(now.Sub(t.start).Seconds()))
-			for i, r := range rows {
-				fmt.Fprintf(&b, "\r\x1b[K%2d %-13s in %s  out %s  %s\n", i+1, r.state,
-					liveRate(r.in, prev[i].in, dt), liveRate(r.out, prev[i].out, dt), shorten(r.text, 40))
-			}
-			w.Write(b.Bytes())
-			drawn = len(rows) + 1
+			line := liveLine(now.Sub(t.start), rows, prev, now.Sub(last).Seconds())
+			w.Write([]byte("\r\x1b[K" + shorten(line, width-1)))
 			prev, last = rows, now
 			select {
 			case <-quit:
-				// Erase the view: back to its first line, clear below.
-				fmt.Fprintf(w, "\x1b[%dA\r\x1b[J", drawn)
+				w.Write([]byte("\r\x1b[K"))
 				return
 			case <-tick.C:
 			}
@@ -94,14 +92,33 @@ func (t *Tracer) Live(w io.Writer, delay, period time.Duration) (stop func()) {
 	}
 }
 
-// liveRate prints a byte count and its rate since the last redraw.
-func liveRate(n, prev int64, dt float64) string {
-	if n < 0 {
-		return fmt.Sprintf("%21s", "-")
+// liveStates abbreviates the states for the live line.
+var liveStates = map[string]string{"running": "run", "blocked_read": "rd-wait",
+	"blocked_write": "wr-wait", "other": "other", "waiting": "-", "done": "done"}
+
+// liveLine renders the live view: elapsed time, then per stage its name,
+// state, and the bytes it has put into its output pipe (or, for the last
+// stage, taken from its input) with the rate since the last redraw.
+func liveLine(elapsed time.Duration, rows, prev []liveRow, dt float64) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "trace %s", HumanSeconds(elapsed.Seconds()))
+	for i, r := range rows {
+		n, p := r.out, prev[i].out
+		if n < 0 {
+			n, p = r.in, prev[i].in
+		}
+		name := r.text
+		if f := strings.Fields(name); len(f) > 0 {
+			name = f[0]
+		}
+		fmt.Fprintf(&b, " | %d %s %s", i+1, shorten(name, 12), liveStates[r.state])
+		if n >= 0 {
+			rate := 0.0
+			if dt > 0 && p >= 0 {
+				rate = float64(n-p) / dt
+			}
+			fmt.Fprintf(&b, " %s %s/s", HumanBytes(n), HumanBytes(int64(rate)))
+		}
 	}
-	rate := 0.0
-	if dt > 0 && prev >= 0 {
-		rate = float64(n-prev) / dt
-	}
-	return fmt.Sprintf("%9s %9s/s", HumanBytes(n), HumanBytes(int64(rate)))
+	return b.String()
 }

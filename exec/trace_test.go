@@ -133,5 +133,5 @@ func TestTraceNil(t *testing.T) {
 	tr.Started(0, nil)
 	tr.InProcess(0)
 	tr.Ended(0)
-	tr.Live(io.Discard, 0, time.Millisecond)()
+	tr.Live(io.Discard, 80, 0, time.Millisecond)()
 }

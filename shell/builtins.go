@@ -127,10 +127,8 @@ func builtinBreak(r *Runner, args []string) int {
 		}
 	}
 	if r.loopDepth == 0 {
-		if !r.opts.Interactive {
-			// bash prints nothing for break outside a loop in scripts;
-			// dash ignores it too.
-		}
+		// Status 0 as in bash and dash; bash also says why.
+		r.errf("%s: only meaningful in a `for', `while', or `until' loop", args[0])
 		return 0
 	}
 	if n > r.loopDepth {
@@ -958,20 +956,6 @@ func builtinLet(r *Runner, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// letExpr evaluates one operand of the let keyword. A quoted operand
-// ('x = y * 2') reaches us as a word: expand it and parse the text as an
-// expression, as bash does.
-func (r *Runner) letExpr(x syntax.ArithmExpr) (int, error) {
-	if w, ok := x.(*syntax.Word); ok && w.Lit() == "" {
-		s, err := r.literal(w)
-		if err != nil {
-			return 0, err
-		}
-		return r.arithString(s)
-	}
-	return r.arith(x)
 }
 
 func builtinHelp(r *Runner, args []string) int {

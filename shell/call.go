@@ -16,7 +16,12 @@ import (
 
 // call runs a simple command: assignments, then a function, a builtin or
 // a program found in PATH.
-func (r *Runner) call(ce *syntax.CallExpr) int {
+func (r *Runner) call(ce *syntax.CallExpr) int { return r.callRedirected(ce, nil) }
+
+// callRedirected runs a simple command with redirections rds. As in sh,
+// the words are expanded before the redirections are applied: `$(cat) <f`
+// reads the shell's stdin, and `tee >(wc -l) >/dev/null` prints the count.
+func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int {
 	r.cmdSubstRan = false
 	if len(ce.Args) == 0 {
 		// Assignments only: they change the shell's variables.
@@ -33,12 +38,23 @@ func (r *Runner) call(ce *syntax.CallExpr) int {
 		}
 		return 0
 	}
-	mark := len(r.procWaits)
+	mark := r.procSubstMark()
+	defer r.endProcSubsts(mark, true)
 	args, err := r.fields(ce.Args...)
 	if err != nil {
 		return r.expandError(err)
 	}
-	defer r.waitProcSubstsFrom(mark)
+	if len(rds) > 0 {
+		saved := r.fds
+		r.fds = saved.clone()
+		defer func() {
+			r.fds.release()
+			r.fds = saved
+		}()
+		if status := r.redirect(&r.fds, rds, false); status != 0 {
+			return status
+		}
+	}
 	if len(args) == 0 {
 		for _, as := range ce.Assigns {
 			if err := r.assign(as, false); err != nil {

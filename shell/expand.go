@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 
 	"gosh/exec"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -25,9 +29,7 @@ func (r *Runner) cfg() *expand.Config {
 			Env:       runnerEnv{r},
 			CmdSubst:  r.cmdSubst,
 			ProcSubst: r.procSubst,
-			ReadDir2: func(dir string) ([]os.DirEntry, error) {
-				return os.ReadDir(r.path(dir))
-			},
+			ReadDir2:  r.globReadDir,
 		}
 	}
 	c := r.expCfg
@@ -40,9 +42,22 @@ func (r *Runner) cfg() *expand.Config {
 	if r.opts.Noglob {
 		c.ReadDir2 = nil
 	} else if c.ReadDir2 == nil {
-		c.ReadDir2 = func(dir string) ([]os.DirEntry, error) { return os.ReadDir(r.path(dir)) }
+		c.ReadDir2 = r.globReadDir
 	}
 	return c
+}
+
+// globReadDir lists a directory for pathname expansion. A directory that
+// cannot be read (no permission, or a /proc entry whose process exited
+// meanwhile) has no matches, as in sh, instead of failing the expansion;
+// a missing path and a non-directory are reported, as expand needs them
+// to tell what exists.
+func (r *Runner) globReadDir(dir string) ([]os.DirEntry, error) {
+	ents, err := os.ReadDir(r.path(dir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil
+	}
+	return ents, err
 }
 
 // path resolves name against the runner's directory.
@@ -55,6 +70,10 @@ func (r *Runner) path(name string) string {
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	words = r.fixAssocLen(words)
+	words, err := r.fixWords(words)
+	if err != nil {
+		return nil, err
+	}
 	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
 		return r.fieldsIFS(ifs.Str, words)
 	}
@@ -62,14 +81,26 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Literal(r.cfg(), literalWord(r.fixAssocLen([]*syntax.Word{w})[0]))
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Pattern(r.cfg(), w)
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil {
+		return "", err
+	}
 	return expand.Document(r.cfg(), w)
 }
 
@@ -137,7 +168,7 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	}()
 	sub := r.subshellCopy()
 	sub.fds.set(1, newFdRef(pw))
-	sub.stmts(cs.Stmts)
+	sub.guard(func() { sub.stmts(cs.Stmts) })
 	status := sub.finishSubshell()
 	<-done
 	r.lastStatus = status
@@ -149,15 +180,42 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	return nil
 }
 
+// A procSubstRun is one running process substitution: the shell's end of
+// its pipe, at fd of the table it was expanded in, and its command.
+type procSubstRun struct {
+	fd   int
+	file *os.File
+	done chan struct{}
+}
+
+// procSubstFd is the lowest fd a process substitution's pipe end gets, as
+// in bash (which counts down from 63; gosh counts up).
+const procSubstFd = 63
+
 // procSubst starts <(...) or >(...) and returns the /dev/fd path the
-// command reads or writes. The pipe end stays open in the runner's fd
-// table until the command that uses it is done.
+// command reads or writes. The command runs in a subshell of r on a
+// goroutine (an external program in it is a real process). The shell's
+// end of the pipe sits in r's fd table at a number that is also its real
+// fd in this process, so the path means the same file to a child, to a
+// redirection and to a builtin such as source. It stays there until the
+// command that uses it ends (see procSubstMark and endProcSubsts).
 func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
-	pr, pw, err := exec.Pipe()
+	pr, pw, err := r.newPipe()
 	if err != nil {
 		return "", err
 	}
 	sub := r.subshellCopy()
+	// Unlike other subshells, this one runs while r goes on: it must not
+	// share the maps r writes in place.
+	sub.hash = maps.Clone(r.hash)
+	r.funcsShared = true // r copies its functions before changing them
+	// The other substitutions of this command are not the new one's
+	// business: a write end it kept would hold off their readers' EOF.
+	for _, p := range r.procWaits {
+		if sub.fds.get(p.fd) == p.file {
+			sub.fds.set(p.fd, nil)
+		}
+	}
 	var mine *os.File
 	if ps.Op == syntax.CmdIn { // <(cmd): cmd writes, we read
 		sub.fds.set(1, newFdRef(pw))
@@ -166,45 +224,69 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 		sub.fds.set(0, newFdRef(pr))
 		mine = pw
 	}
-	done := make(chan struct{})
-	go func() {
-		sub.stmts(ps.Stmts)
-		sub.finishSubshell()
-		close(done)
-	}()
-	// Put our end in the fd table at the first free slot >= 10 (well
-	// above what scripts use), so a child sees it at that number.
-	fd := 63
-	for r.fds.get(fd) != nil {
-		fd--
+	fd, err := r.procSubstSlot(mine)
+	if err != nil {
+		sub.fds.release()
+		mine.Close()
+		return "", err
 	}
-	r.fds.set(fd, newFdRef(mine))
-	r.procWaits = append(r.procWaits, func() {
-		if r.fds.get(fd) == mine {
-			r.fds.set(fd, nil)
-		}
-		<-done
-	})
+	run := &procSubstRun{fd: fd, file: r.fds.get(fd), done: make(chan struct{})}
+	go func() {
+		sub.guard(func() { sub.stmts(ps.Stmts) })
+		sub.finishSubshell()
+		close(run.done)
+	}()
+	r.procWaits = append(r.procWaits, run)
 	return fmt.Sprintf("/dev/fd/%d", fd), nil
 }
 
-// waitProcSubsts closes the runner's ends of finished commands' process
-// substitutions and waits for their commands.
-func (r *Runner) waitProcSubsts() { r.waitProcSubstsFrom(0) }
+// procSubstSlot moves f to a real fd >= procSubstFd whose slot in r's fd
+// table is free, and stores it there. It takes over f.
+func (r *Runner) procSubstSlot(f *os.File) (int, error) {
+	from := procSubstFd
+	for {
+		fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, from)
+		if err != nil {
+			return 0, os.NewSyscallError("fcntl F_DUPFD_CLOEXEC", err)
+		}
+		if r.fds.get(fd) == nil {
+			r.fds.set(fd, newFdRef(os.NewFile(uintptr(fd), f.Name())))
+			f.Close()
+			return fd, nil
+		}
+		unix.Close(fd)
+		from = fd + 1
+	}
+}
 
-// waitProcSubstsFrom waits only for the process substitutions started
-// after the first mark ones: a command inside `while ...; done < <(cmd)`
-// must not wait for the loop's own input.
-func (r *Runner) waitProcSubstsFrom(mark int) {
+// procSubstMark returns the mark that endProcSubsts takes: process
+// substitutions started after it belong to the command being expanded.
+func (r *Runner) procSubstMark() int { return len(r.procWaits) }
+
+// endProcSubsts ends the process substitutions started since mark: it
+// closes the shell's ends (so readers see EOF and writers SIGPIPE) and,
+// when wait is set, waits for their commands. Closing all before waiting
+// for any lets `tee >(a) >(b)` finish in either order.
+func (r *Runner) endProcSubsts(mark int, wait bool) {
 	if mark > len(r.procWaits) {
 		mark = len(r.procWaits)
 	}
-	ws := r.procWaits[mark:]
+	runs := r.procWaits[mark:]
 	r.procWaits = r.procWaits[:mark:mark]
-	for _, w := range ws {
-		w()
+	for _, p := range runs {
+		if r.fds.get(p.fd) == p.file {
+			r.fds.set(p.fd, nil)
+		}
+	}
+	if wait {
+		for _, p := range runs {
+			<-p.done
+		}
 	}
 }
+
+// waitProcSubsts ends every process substitution of r and waits for them.
+func (r *Runner) waitProcSubsts() { r.endProcSubsts(0, true) }
 
 var reCache sync.Map
 

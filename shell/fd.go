@@ -17,6 +17,10 @@ type fdRef struct {
 	refs atomic.Int32
 	// keep marks the process's own stdio: never closed by a release.
 	keep bool
+	// private, when not 0, is the fd at which the file is the shell's own
+	// (a coprocess's end): children do not inherit it there, only at fds a
+	// redirection copied it to.
+	private int
 }
 
 func newFdRef(f *os.File) *fdRef {
@@ -90,14 +94,15 @@ func (t fdTable) files() []*os.File {
 	}
 	fs := make([]*os.File, n)
 	for i := 0; i < n; i++ {
-		if t[i] != nil {
+		if t[i] != nil && (t[i].private == 0 || t[i].private != i) {
 			fs[i] = t[i].f
 		}
 	}
 	return fs
 }
 
-var errBadFd = errors.New("bad file descriptor")
+// errBadFd is a write to a closed fd of the table, as the kernel says it.
+var errBadFd error = syscall.EBADF
 
 // fdWriter writes to one fd of a table, reporting EPIPE to its runner.
 type fdWriter struct {

@@ -9,7 +9,9 @@ import (
 // hooks are the seams where the terminal owner, the tracer and tests plug
 // into the interpreter. The zero value does the plain thing.
 type hooks struct {
-	// Open replaces the opening of redirection targets (FIFO-aware open).
+	// Open replaces the opening of redirection targets. The default waits
+	// for a FIFO's other side in a way Ctrl-C (the runner's interrupt
+	// flag) can end, returning exec.ErrInterrupted.
 	Open func(r *Runner, path string, flags int) (*os.File, error)
 	// NewPipe is told of every pipe the shell creates for a pipeline.
 	NewPipe func(r, w *os.File)
@@ -21,7 +23,7 @@ func (h *hooks) open(r *Runner, path string, flags int) (*os.File, error) {
 	if h.Open != nil {
 		return h.Open(r, path, flags)
 	}
-	return exec.Open(path, flags, 0o666)
+	return exec.OpenInterruptible(path, flags, 0o666, r.sh.isInterrupted)
 }
 
 func (h *hooks) newPipe(pr, pw *os.File) {

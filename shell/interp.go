@@ -201,13 +201,18 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) {
+func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.stmt(st) }) }
+
+// guard runs f, turning a panic in it into an internal error of r (a
+// subshell on its own goroutine needs its own guard: a panic there would
+// otherwise end the whole process).
+func (r *Runner) guard(f func()) {
 	defer func() {
 		if e := recover(); e != nil {
 			r.internalError(e)
 		}
 	}()
-	r.stmt(st)
+	f()
 }
 
 // internalError reports a recovered panic.
@@ -216,7 +221,7 @@ func (r *Runner) internalError(e any) {
 	fmt.Fprintf(r.fds.writer(2), "gosh: internal error: %v\n", e)
 	r.sh.stderrMu.Unlock()
 	r.lastStatus = 2
-	if !r.opts.Interactive {
+	if !r.opts.Interactive || r.subshell > 0 {
 		r.exit(2)
 	}
 }
@@ -318,6 +323,11 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 	r.runPendingTraps()
 }
 
+// isLitWord reports whether w is a plain literal (a name or a number).
+func isLitWord(w *syntax.Word) bool {
+	return len(w.Parts) == 1 && w.Lit() != ""
+}
+
 // setsPipeStatus reports commands that are a one-stage pipeline for
 // PIPESTATUS. Pipelines set it themselves, and lists and compound commands
 // leave the value of the last pipeline they ran.
@@ -346,9 +356,14 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 	}
 	var status int
 	if len(st.Redirs) > 0 && !isPipe(st.Cmd) {
-		if isBareExec(st.Cmd) {
-			// exec with only redirections changes the shell's own fds.
+		mark := r.procSubstMark()
+		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) {
+			status = r.callRedirected(ce, st.Redirs)
+		} else if isBareExec(st.Cmd) {
+			// exec with only redirections changes the shell's own fds;
+			// `exec 3< <(cmd)` leaves cmd running, unwaited, as in bash.
 			status = r.redirect(&r.fds, st.Redirs, true)
+			r.endProcSubsts(mark, false)
 		} else {
 			saved := r.fds
 			r.fds = saved.clone()
@@ -358,7 +373,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			}
 			r.fds.release()
 			r.fds = saved
-			r.waitProcSubstsFrom(mark)
+			r.endProcSubsts(mark, true)
 		}
 	} else {
 		status = r.cmd(st.Cmd)
@@ -415,7 +430,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 		return r.lastStatus
 	case *syntax.Subshell:
 		sub := r.subshellCopy()
-		sub.stmts(c.Stmts)
+		sub.guard(func() { sub.stmts(c.Stmts) })
 		status := sub.finishSubshell()
 		return status
 	case *syntax.IfClause:
@@ -430,6 +445,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 		r.setFunc(c.Name.Value, c.Body)
 		return 0
 	case *syntax.ArithmCmd:
+		if r.opts.Xtrace {
+			r.trace(nodeText(c))
+		}
 		n, err := r.arith(c.X)
 		if err != nil {
 			return r.expandError(err)
@@ -439,6 +457,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 		}
 		return 0
 	case *syntax.TestClause:
+		if r.opts.Xtrace {
+			r.trace(nodeText(c))
+		}
 		ok, err := r.testExpr(c.X)
 		if err != nil {
 			return r.expandError(err)
@@ -452,7 +473,17 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case *syntax.LetClause:
 		status := 0
 		for _, x := range c.Exprs {
-			n, err := r.letExpr(x)
+			var n int
+			var err error
+			if w, ok := x.(*syntax.Word); ok && !isLitWord(w) {
+				// let "y = 3 * 4": the quoted word is an expression.
+				var s string
+				if s, err = r.literal(w); err == nil {
+					n, err = r.arithString(s)
+				}
+			} else {
+				n, err = r.arith(x)
+			}
 			if err != nil {
 				return r.expandError(err)
 			}
@@ -482,8 +513,8 @@ func (sub *Runner) finishSubshell() int {
 	if sub.sigpipe {
 		status = 128 + 13
 	}
+	sub.fds.release() // first: a redirection may hold a process substitution's pipe
 	sub.waitProcSubsts()
-	sub.fds.release()
 	return status
 }
 
@@ -609,6 +640,10 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 				break
 			}
 			r.debugTrapAt(c.Pos().Line(), c)
+			if r.opts.Xtrace {
+				// bash shows the loop head as written, each time round.
+				r.trace(forHeadText(l))
+			}
 			if err := r.setVarString(l.Name.Value, it); err != nil {
 				r.errf("%v", err)
 				return 1
@@ -650,11 +685,26 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 	return status
 }
 
+// forHeadText is the head of a for loop as written: "for i in a b".
+func forHeadText(l *syntax.WordIter) string {
+	text := "for " + l.Name.Value
+	if l.InPos.IsValid() {
+		text += " in"
+		for _, w := range l.Items {
+			text += " " + nodeText(w)
+		}
+	}
+	return text
+}
+
 func (r *Runner) caseClause(c *syntax.CaseClause) int {
 	r.debugTrapAt(c.Pos().Line(), c)
 	word, err := r.literal(c.Word)
 	if err != nil {
 		return r.expandError(err)
+	}
+	if r.opts.Xtrace {
+		r.trace("case " + nodeText(c.Word) + " in")
 	}
 	status := 0
 	for i := 0; i < len(c.Items); i++ {

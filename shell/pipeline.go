@@ -90,7 +90,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			}
 		}
 		if i < n-1 {
-			pr, pw, err := exec.Pipe()
+			pr, pw, err := r.stagePipe(st)
 			if err != nil {
 				r.errf("pipe: %v", unwrapSyscall(err))
 				sub.fds.release()
@@ -164,11 +164,13 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		s.done = make(chan int, 1)
 		go func(s *stage) {
 			sub := s.sub
-			if s.ready {
-				sub.lastStatus = sub.run(s.args)
-			} else {
-				sub.lastStatus = sub.stmtSync(s.st)
-			}
+			sub.guard(func() {
+				if s.ready {
+					sub.lastStatus = sub.run(s.args)
+				} else {
+					sub.lastStatus = sub.stmtSync(s.st)
+				}
+			})
 			status := sub.finishSubshell()
 			tr.Ended(i)
 			s.done <- status
@@ -195,18 +197,18 @@ func (r *Runner) prepareStage(s *stage) bool {
 		return false
 	}
 	sub := s.sub
+	args, err := sub.fields(ce.Args...) // words before redirections, as in sh
+	if err != nil {
+		s.failed, s.fail = true, sub.expandError(err)
+		sub.fds.release()
+		return false
+	}
 	if len(s.st.Redirs) > 0 {
 		if status := sub.redirect(&sub.fds, s.st.Redirs, false); status != 0 {
 			s.failed, s.fail = true, status
 			sub.fds.release()
 			return false
 		}
-	}
-	args, err := sub.fields(ce.Args...)
-	if err != nil {
-		s.failed, s.fail = true, sub.expandError(err)
-		sub.fds.release()
-		return false
 	}
 	for _, as := range ce.Assigns {
 		if err := sub.assign(as, false); err != nil {
@@ -254,6 +256,7 @@ func (r *Runner) finishPipeline(stages []*stage, job *exec.Job) int {
 		for i, s := range stages {
 			if s.proc != nil {
 				statuses[i] = exec.ExitCode(s.proc.Status())
+				s.sub.waitProcSubsts()
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -37,7 +36,8 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 		if n, err := strconv.Atoi(rd.N.Value); err == nil {
 			fd = n
 		} else {
-			varName = rd.N.Value // {var}>file: the shell picks the fd
+			// {var}>file: the shell picks the fd (the parser keeps the braces).
+			varName = strings.TrimSuffix(strings.TrimPrefix(rd.N.Value, "{"), "}")
 		}
 	}
 	defFd := func(d int) int {
@@ -100,8 +100,9 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 		}
 		if word == "-" {
 			if varName != "" {
-				v := r.vars.get(varName)
-				if n, err := strconv.Atoi(v.Str); err == nil {
+				// {var}>&- closes the fd var names; var may be an array
+				// element, as in {COPROC[1]}>&- .
+				if n, err := strconv.Atoi(r.fdVarValue(varName)); err == nil {
 					t.set(n, nil)
 				}
 				return 0
@@ -215,16 +216,13 @@ func (r *Runner) openFile(name string, flags int, noclobber bool) (*os.File, int
 			}
 		}
 	}
-	// /dev/fd/N names an entry of the shell's fd table (a process
-	// substitution's pipe), not of the process: reopen that file.
-	if n, ok := strings.CutPrefix(path, "/dev/fd/"); ok {
-		if fd, err := strconv.Atoi(n); err == nil && fd > 2 {
-			if tf := r.fds.get(fd); tf != nil {
-				path = fmt.Sprintf("/proc/self/fd/%d", tf.Fd())
-			}
-		}
+	var f *os.File
+	var err error
+	if n, ok := devFdNumber(name); ok {
+		f, err = r.openDevFd(n, path, flags)
+	} else {
+		f, err = r.sh.hooks.open(r, path, flags)
 	}
-	f, err := r.sh.hooks.open(r, path, flags)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -243,7 +241,69 @@ func (r *Runner) openFile(name string, flags int, noclobber bool) (*os.File, int
 	return f, 0
 }
 
-var errInterrupted = errors.New("interrupted")
+// fdVarValue returns the value of the variable or array element named in
+// a {var} redirection.
+func (r *Runner) fdVarValue(name string) string {
+	if !strings.Contains(name, "[") {
+		return r.vars.get(name).Str
+	}
+	w, err := newParser(false).Document(strings.NewReader("${" + name + "}"))
+	if err != nil {
+		return ""
+	}
+	v, err := r.literal(w)
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// errInterrupted ends a redirection whose FIFO open Ctrl-C interrupted.
+var errInterrupted = exec.ErrInterrupted
+
+// devFdNumber reports which fd a /dev/fd/N, /dev/stdin, /dev/stdout or
+// /dev/stderr path names.
+func devFdNumber(name string) (int, bool) {
+	switch name {
+	case "/dev/stdin":
+		return 0, true
+	case "/dev/stdout":
+		return 1, true
+	case "/dev/stderr":
+		return 2, true
+	}
+	rest, ok := strings.CutPrefix(name, "/dev/fd/")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil || n < 0 || strconv.Itoa(n) != rest {
+		return 0, false
+	}
+	return n, true
+}
+
+// openDevFd opens /dev/fd/N as bash does on Linux, where the path names
+// the shell's own fd N: here fd N of the runner's table, whose file sits at
+// some other real fd of this process. Pipes, FIFOs and sockets are
+// duplicated (reopening a pipe whose writer has exited would wait for a
+// new writer forever; a socket cannot be reopened); other files are
+// reopened through /proc/self/fd, so flags such as O_TRUNC apply and the
+// new file has its own offset, as on Linux.
+func (r *Runner) openDevFd(n int, path string, flags int) (*os.File, error) {
+	f := r.fds.get(n)
+	if f == nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.ENOENT}
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0 {
+		return exec.Dup(f)
+	}
+	return exec.Open("/proc/self/fd/"+strconv.Itoa(int(f.Fd())), flags, 0o666)
+}
 
 // stringFile returns a file whose contents are s: a pipe filled now when s
 // fits in the pipe, else fed by a goroutine so large bodies cannot

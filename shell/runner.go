@@ -141,7 +141,7 @@ type Runner struct {
 	pipeStatus     []int
 	expCfg         *expand.Config
 	ctx            context.Context
-	procWaits      []func() // process substitutions to wait for
+	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
 	// tracer traces the pipeline startPipeline is starting (nil: none);
 	// startHook adjusts the next child this runner starts. Neither is

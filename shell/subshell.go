@@ -39,6 +39,8 @@ type subshellState struct {
 	Status  int
 	Line    uint
 	Stmt    string
+	// Fds lists the fd numbers above 2 the parent passed in its table.
+	Fds []int
 }
 
 // startSubshellProcess runs st (as a foreground statement) in a new gosh
@@ -63,6 +65,11 @@ func (r *Runner) startSubshellProcess(st *syntax.Stmt) (*exec.Process, error) {
 	for n, body := range r.funcs {
 		if body != nil {
 			state.Funcs[n] = funcText(n, body)
+		}
+	}
+	for i, d := range r.fds {
+		if i > 2 && d != nil {
+			state.Fds = append(state.Fds, i)
 		}
 	}
 	data, err := json.Marshal(&state)
@@ -167,6 +174,17 @@ func RunSubshellState(fd int, opts ...Option) int {
 	r.sh.pid, r.sh.ppid = st.Pid, st.Ppid
 	r.lastBg, r.lastStatus, r.line = st.LastBg, st.Status, st.Line
 	r.subshell = 1
+	// Adopt the fds above 2 the parent's table named: they arrived as
+	// real fds; mark them close-on-exec so children get them only
+	// through the table.
+	for _, n := range st.Fds {
+		if n == fd {
+			continue
+		}
+		if _, err := unix.FcntlInt(uintptr(n), unix.F_SETFD, unix.FD_CLOEXEC); err == nil {
+			r.fds.set(n, newFdRef(os.NewFile(uintptr(n), "fd"+strconv.Itoa(n))))
+		}
+	}
 	fl, err := parseAll([]byte(st.Stmt), st.Script)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "gosh: subshell: %v\n", err)

@@ -11,6 +11,7 @@ import (
 
 	"gosh/exec"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -199,13 +200,10 @@ func (r *Runner) tracePipeline(c *traceConfig, stmts []*syntax.Stmt, errToo []bo
 		text = stmtsText(stmts)
 	}
 	tr := exec.NewTracer(text, texts, exec.TraceOptions{Interval: c.interval, NoRelay: c.noRelay})
-	stopLive := func() {}
-	if f := r.fds.get(2); f != nil && !c.noLive && !c.quiet && c.table == "" && isTerminal(f) {
-		stopLive = tr.Live(f, time.Second, 250*time.Millisecond)
-	}
 	r.tracer = tr
 	stages, job := r.startPipeline(stmts, errToo, false)
 	r.tracer = nil
+	stopLive := r.traceLive(c, tr, stages)
 	status := r.finishPipeline(stages, job)
 	stopLive()
 	var statuses []int
@@ -214,6 +212,33 @@ func (r *Runner) tracePipeline(c *traceConfig, stmts []*syntax.Stmt, errToo []bo
 	}
 	r.writeTrace(c, tr.Finish(statuses))
 	return status
+}
+
+// traceLive starts the live view on a terminal on stderr, unless the
+// pipeline's output goes to a terminal too (the view would mix with it).
+// It returns the function that erases the view.
+func (r *Runner) traceLive(c *traceConfig, tr *exec.Tracer, stages []*stage) func() {
+	f := r.fds.get(2)
+	if f == nil || c.noLive || c.quiet || c.table != "" || len(stages) == 0 || !isTerminal(f) {
+		return func() {}
+	}
+	// Where the last stage writes: a process's fd 1 (looked at with
+	// stat, never opened), else the shell's.
+	last := stages[len(stages)-1]
+	if last.proc != nil {
+		tty, err1 := f.Stat()
+		out, err2 := os.Stat("/proc/" + strconv.Itoa(last.proc.Pid) + "/fd/1")
+		if err1 == nil && err2 == nil && os.SameFile(tty, out) {
+			return func() {}
+		}
+	} else if out := r.fds.get(1); out == nil || isTerminal(out) {
+		return func() {}
+	}
+	width := 0
+	if ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ); err == nil {
+		width = int(ws.Col)
+	}
+	return tr.Live(f, width, time.Second, 250*time.Millisecond)
 }
 
 // writeTrace writes the table and the requested files.

@@ -154,8 +154,9 @@ func TestTraceSigpipe(t *testing.T) {
 	if p.Read != 1000000 || !p.ReaderLeft || p.Written < p.Read {
 		t.Errorf("pipe: %+v", p)
 	}
-	// yes dies as soon as head is gone, not later.
-	if gap := yes.End - head.End; gap > 0.5 {
+	// yes dies as soon as head is gone, not when it next happens to
+	// write (the bound leaves room for a loaded machine's scheduling).
+	if gap := yes.End - head.End; gap > 2 {
 		t.Errorf("yes ended %.3fs after head", gap)
 	}
 }
@@ -164,7 +165,7 @@ func TestTraceSigpipe(t *testing.T) {
 // traced pipe exactly as far as an untraced one.
 func TestTraceBuffering(t *testing.T) {
 	t.Parallel()
-	_, tr := traced(t, "set -o trace; yes | sleep 1")
+	_, tr := traced(t, "set -o trace; yes | sleep 2")
 	p := tr.Pipes[0]
 	if want := defaultPipeSize(t); p.Written != int64(want) || p.Capacity != want {
 		t.Errorf("writer could buffer %d bytes (capacity %d), want %d", p.Written, p.Capacity, want)
@@ -390,8 +391,9 @@ func checkChromeTrace(t *testing.T, data []byte, threads int) {
 	}
 }
 
-// TestTraceLive: on a terminal, a pipeline running over a second gets a
-// live view that is erased before the table is printed.
+// TestTraceLive: on a terminal, a pipeline running over a second whose
+// output does not go to the terminal gets a one-line live view that is
+// erased before the table is printed, and never moves the cursor up.
 func TestTraceLive(t *testing.T) {
 	t.Parallel()
 	ptm, tty, err := pty.Open()
@@ -415,10 +417,10 @@ func TestTraceLive(t *testing.T) {
 	ptm.SetReadDeadline(time.Now().Add(2 * time.Second))
 	<-read
 	s := buf.String()
-	view := strings.Index(s, "\x1b[K 1 ")
-	erase := strings.LastIndex(s, "\x1b[J")
+	view := strings.Index(s, "\r\x1b[Ktrace ")
+	erase := strings.LastIndex(s, "\r\x1b[K")
 	table := strings.Index(s, "trace: sleep 1.6 | cat")
-	if status != 0 || view < 0 || erase < view || table < erase {
+	if status != 0 || view < 0 || erase <= view || table != erase+len("\r\x1b[K") || strings.Contains(s, "\x1b[A") {
 		t.Errorf("status %d, terminal output %q", status, s)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gosh/shell"
 )
@@ -41,13 +42,40 @@ func completer(r *shell.Runner) completeFunc {
 			pos = len(line)
 		}
 		w := wordAt(string(line[:pos]))
+		if w.command && w.value == "" && w.quote == unquoted {
+			return nil, 0 // as bash's no_empty_cmd_completion
+		}
 		inserts, shown := complete(r, w)
+		if len(inserts) > maxListed {
+			// Too many to list under the line: insert only what they
+			// share (bash asks whether to display them all).
+			p := commonPrefix(inserts)
+			if p == "" {
+				return nil, 0
+			}
+			inserts = []string{p}
+		}
 		out := make([][]rune, len(inserts))
 		for i, s := range inserts {
 			out[i] = []rune(s)
 		}
 		return out, shown
 	}
+}
+
+// maxListed is the most candidates listed under the line.
+const maxListed = 200
+
+// commonPrefix returns the longest prefix of all of ss (whole runes).
+func commonPrefix(ss []string) string {
+	p := ss[0]
+	for _, s := range ss[1:] {
+		for !strings.HasPrefix(s, p) {
+			_, size := utf8.DecodeLastRuneInString(p)
+			p = p[:len(p)-size]
+		}
+	}
+	return p
 }
 
 // complete returns the insertions for w and how many runes before the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -113,5 +114,27 @@ func TestWordAt(t *testing.T) {
 		if w.value != tc.value || w.quote != tc.quote || w.command != tc.command {
 			t.Errorf("wordAt(%q) = %q %v %v; want %q %v %v", tc.line, w.value, w.quote, w.command, tc.value, tc.quote, tc.command)
 		}
+	}
+}
+
+func TestCompleterLimits(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var bins []string
+	for i := 0; i < maxListed+10; i++ {
+		bins = append(bins, fmt.Sprintf("zzmany%03d", i))
+	}
+	r := newTestRunner(t, dir, bins...)
+	do := completer(r)
+	if got, _ := do([]rune(""), 0); got != nil {
+		t.Errorf("Tab on an empty line completed %d commands", len(got))
+	}
+	got, _ := do([]rune("zzm"), 3)
+	if len(got) != 1 || string(got[0]) != "any" {
+		t.Errorf("Tab with %d candidates: %q, want only the common part", maxListed+10, got)
+	}
+	got, _ = do([]rune("zzmany0"), 7)
+	if len(got) != 100 {
+		t.Errorf("Tab with 100 candidates: %d listed", len(got))
 	}
 }

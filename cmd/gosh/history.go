@@ -35,7 +35,8 @@ const defaultHistSize = 500
 type History struct {
 	mu      sync.Mutex
 	entries []string
-	first   int // history number of entries[0]
+	first   int  // history number of entries[0]
+	warned  bool // a failure to write the file was reported
 }
 
 // session is the history of the interactive shell, nil in a shell that
@@ -173,7 +174,13 @@ func (h *History) Add(r *shell.Runner, cmd string) bool {
 	h.mu.Unlock()
 	if path := histFile(r); path != "" {
 		if err := appendHistory(path, cmd, histSize(r, "HISTFILESIZE")); err != nil {
-			fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
+			h.mu.Lock()
+			warn := !h.warned
+			h.warned = true
+			h.mu.Unlock()
+			if warn { // once a session, not at every prompt
+				fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
+			}
 		}
 	}
 	return true
@@ -458,4 +465,218 @@ func (h *History) readFile(path string, max int) error {
 	}
 	h.trim(max)
 	return nil
+}
+
+// errEventNotFound reports a history reference that matches nothing.
+type errEventNotFound string
+
+func (e errEventNotFound) Error() string { return string(e) + ": event not found" }
+
+// Expand performs bash's history expansion on a line typed at the
+// prompt: !! (the last command), !n, !-n, !prefix, !?text?, each
+// optionally followed by a word designator (:n, :^, :$, :*, :x-y), and the
+// shorthands !$, !^, !*. A ! is left alone inside single quotes, after a
+// backslash, before a blank, =, ( or the end of the line, and before the
+// closing quote of a double-quoted string. It reports whether the line
+// changed; a reference that matches nothing is an errEventNotFound.
+func (h *History) Expand(line string) (string, bool, error) {
+	if !strings.Contains(line, "!") {
+		return line, false, nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var b strings.Builder
+	changed := false
+	inSingle, inDouble := false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == '\\' && !inSingle && i+1 < len(line):
+			b.WriteByte(c)
+			i++
+			b.WriteByte(line[i])
+			continue
+		case c == '\'' && !inDouble:
+			inSingle = !inSingle
+		case c == '"' && !inSingle:
+			inDouble = !inDouble
+		}
+		if c != '!' || inSingle || i+1 == len(line) || strings.IndexByte(" \t\n=(", line[i+1]) >= 0 ||
+			(inDouble && line[i+1] == '"') {
+			b.WriteByte(c)
+			continue
+		}
+		text, n, err := h.reference(line[i:])
+		if err != nil {
+			return line, false, err
+		}
+		b.WriteString(text)
+		i += n - 1
+		changed = true
+	}
+	return b.String(), changed, nil
+}
+
+// reference expands the history reference at the start of s (which
+// begins with !) and returns its text and length. h.mu is held.
+func (h *History) reference(s string) (string, int, error) {
+	i := 1
+	event := -1 // index into h.entries
+	last := len(h.entries) - 1
+	switch c := s[1]; {
+	case c == '!':
+		event, i = last, 2
+	case c == '$' || c == '^' || c == '*' || c == ':':
+		event = last // !$ is !!:$
+	case c >= '0' && c <= '9' || c == '-':
+		j := 2
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		n, err := strconv.Atoi(s[1:j])
+		if err != nil {
+			return "", 0, errEventNotFound(s[:j])
+		}
+		if n < 0 {
+			event = len(h.entries) + n
+		} else {
+			event = n - h.first
+		}
+		i = j
+		if event < 0 || event > last {
+			return "", 0, errEventNotFound(s[:j])
+		}
+	case c == '?':
+		j := strings.IndexByte(s[2:], '?')
+		end := len(s)
+		if j >= 0 {
+			end = 2 + j + 1
+		}
+		text := strings.TrimSuffix(s[2:end], "?")
+		for k := last; k >= 0 && event < 0; k-- {
+			if strings.Contains(h.entries[k], text) {
+				event = k
+			}
+		}
+		i = end
+		if event < 0 || text == "" {
+			return "", 0, errEventNotFound(s[:end])
+		}
+	default:
+		j := 1
+		for j < len(s) && strings.IndexByte(" \t\n:;&|<>()\"'`", s[j]) < 0 {
+			j++
+		}
+		prefix := s[1:j]
+		for k := last; k >= 0 && event < 0; k-- {
+			if strings.HasPrefix(h.entries[k], prefix) {
+				event = k
+			}
+		}
+		i = j
+		if event < 0 {
+			return "", 0, errEventNotFound(s[:j])
+		}
+	}
+	if event < 0 || event > last {
+		return "", 0, errEventNotFound(s[:max(i, 2)])
+	}
+	text := h.entries[event]
+	// A word designator: :x, or right after ! for $ ^ *.
+	d := ""
+	if i < len(s) && s[i] == ':' && i+1 < len(s) && strings.IndexByte("0123456789^$*-", s[i+1]) >= 0 {
+		j := i + 1
+		for j < len(s) && strings.IndexByte("0123456789^$*-", s[j]) >= 0 {
+			j++
+		}
+		d, i = s[i+1:j], j
+	} else if i == 1 && strings.IndexByte("$^*", s[1]) >= 0 {
+		d, i = s[1:2], 2
+	}
+	if d == "" {
+		return text, i, nil
+	}
+	words := histWords(text)
+	pick := func(x string, dflt int) (int, bool) {
+		switch x {
+		case "":
+			return dflt, true
+		case "^":
+			return 1, true
+		case "$":
+			return len(words) - 1, true
+		}
+		n, err := strconv.Atoi(x)
+		return n, err == nil
+	}
+	from, to := 0, 0
+	ok := true
+	switch {
+	case d == "*":
+		from, to = 1, len(words)-1
+		if len(words) < 2 {
+			return "", i, nil
+		}
+	case strings.Contains(d[1:], "-") || strings.HasPrefix(d, "-"):
+		a, bnd, _ := strings.Cut(d, "-")
+		var ok2 bool
+		from, ok = pick(a, 0)
+		to, ok2 = pick(bnd, len(words)-2)
+		ok = ok && ok2
+	default:
+		from, ok = pick(d, 0)
+		to = from
+	}
+	if !ok || from < 0 || to >= len(words) || from > to {
+		return "", 0, errEventNotFound(s[:i])
+	}
+	return strings.Join(words[from:to+1], " "), i, nil
+}
+
+// histWords splits a command line into words as history expansion sees
+// them: quoted strings stay whole, operators are words of their own.
+func histWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			words = append(words, cur.String())
+			cur.Reset()
+		}
+	}
+	var q byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case q != 0:
+			cur.WriteByte(c)
+			if c == q {
+				q = 0
+			} else if c == '\\' && q == '"' && i+1 < len(s) {
+				i++
+				cur.WriteByte(s[i])
+			}
+		case c == '\'' || c == '"':
+			q = c
+			cur.WriteByte(c)
+		case c == '\\' && i+1 < len(s):
+			cur.WriteByte(c)
+			i++
+			cur.WriteByte(s[i])
+		case c == ' ' || c == '\t' || c == '\n':
+			flush()
+		case strings.IndexByte(";&|<>()", c) >= 0:
+			flush()
+			op := string(c)
+			if i+1 < len(s) && (s[i+1] == c && c != '(' && c != ')' || c == '>' && s[i+1] == '&') {
+				op += string(s[i+1])
+				i++
+			}
+			words = append(words, op)
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
+	return words
 }

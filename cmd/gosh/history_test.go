@@ -165,3 +165,43 @@ func TestHistoryBuiltin(t *testing.T) {
 		t.Fatalf("after history -c: %q next %d", h.Entries(), h.Next())
 	}
 }
+
+func TestHistoryExpand(t *testing.T) {
+	t.Parallel()
+	h := &History{first: 10, entries: []string{
+		"ls -l /tmp",
+		`grep "a b" file | sort`,
+		"echo one two three",
+	}}
+	for _, tc := range []struct{ in, want, err string }{
+		{"!!", "echo one two three", ""},
+		{"sudo !!", "sudo echo one two three", ""},
+		{"!10", "ls -l /tmp", ""},
+		{"!-2", `grep "a b" file | sort`, ""},
+		{"!gr", `grep "a b" file | sort`, ""},
+		{"!?tmp?", "ls -l /tmp", ""},
+		{"cat !$", "cat three", ""},
+		{"x !^ !*", "x one one two three", ""},
+		{"!11:1", `"a b"`, ""},
+		{"!11:3-4", "| sort", ""},
+		{"!!:0", "echo", ""},
+		{"!10:1-", "-l", ""}, // x- is x to the word before last, as in bash
+		{"echo 'no !! here'", "echo 'no !! here'", ""},
+		{`echo \!! "wow!" a != b !`, `echo \!! "wow!" a != b !`, ""},
+		{`echo "!!"`, `echo "echo one two three"`, ""},
+		{"!nothing", "", "!nothing: event not found"},
+		{"!99", "", "!99: event not found"},
+		{"!!:9", "", "!!:9: event not found"},
+	} {
+		got, changed, err := h.Expand(tc.in)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("Expand(%q): error %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want || changed != (tc.in != tc.want) {
+			t.Errorf("Expand(%q) = %q, %v, %v; want %q", tc.in, got, changed, err, tc.want)
+		}
+	}
+}

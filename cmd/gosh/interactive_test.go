@@ -536,8 +536,8 @@ func TestInteractiveResize(t *testing.T) {
 	if !strings.Contains(out, want) {
 		t.Fatalf("after resize: want %q in %q", want, out)
 	}
-	if out := s.run("stty size"); !strings.Contains(out, "20 30\r\n") {
-		t.Fatalf("stty size after resize: %q", out)
+	if out := s.run("stty size; echo $LINES $COLUMNS"); !strings.Contains(out, "20 30\r\n20 30\r\n") {
+		t.Fatalf("stty size, LINES and COLUMNS after resize: %q", out)
 	}
 }
 

@@ -153,6 +153,19 @@ func (l *lineReader) SetHistory(entries []string) {
 	}
 }
 
+// Size returns the terminal's rows and columns; ok is false without a
+// line editor or when the size is unknown.
+func (l *lineReader) Size() (rows, cols int, ok bool) {
+	if l.tty == nil {
+		return 0, 0, false
+	}
+	ws, err := unix.IoctlGetWinsize(l.tty.fd, unix.TIOCGWINSZ)
+	if err != nil || ws.Row == 0 || ws.Col == 0 {
+		return 0, 0, false
+	}
+	return int(ws.Row), int(ws.Col), true
+}
+
 // Editing reports whether lines are read with the line editor.
 func (l *lineReader) Editing() bool { return l.rl != nil }
 

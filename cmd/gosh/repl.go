@@ -70,10 +70,17 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 	for {
 		r.NotifyJobs()
 		r.ClearInterrupt()
+		// LINES and COLUMNS follow the terminal (bash's checkwinsize).
+		if rows, cols, ok := in.Size(); ok {
+			r.SetVar("LINES", strconv.Itoa(rows))
+			r.SetVar("COLUMNS", strconv.Itoa(cols))
+		}
 		runPromptCommand(r)
+		// Every prompt, not only after a change: it also puts the
+		// editor's history position back at the newest entry.
 		in.SetHistory(hist.Entries())
 		in.SetPrompt(expandPrompt(r, r.Var("PS1"), hist.Next()))
-		src, stmts, err := readCommand(r, in, stderr)
+		src, stmts, err := readCommand(r, in, hist, stderr)
 		switch {
 		case err == io.EOF:
 			if ignore, ok := ignoreEOF(r); ok && eofs < ignore {
@@ -108,10 +115,11 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 
 // readCommand reads lines until they parse as a complete command (PS2
 // before each continuation line). It returns the source, and its
-// statements or nil after reporting a syntax error. Ctrl-C gives
+// statements, or nil after reporting a syntax error or a history
+// reference that matches nothing. Ctrl-C gives
 // errInterrupted, and end of input io.EOF on an empty first line (at a
 // continuation line it is a syntax error, as in bash).
-func readCommand(r *shell.Runner, in *lineReader, stderr io.Writer) (string, []*syntax.Stmt, error) {
+func readCommand(r *shell.Runner, in *lineReader, hist *History, stderr io.Writer) (string, []*syntax.Stmt, error) {
 	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
 	src := ""
 	for {
@@ -123,6 +131,18 @@ func readCommand(r *shell.Runner, in *lineReader, stderr io.Writer) (string, []*
 		}
 		if err != nil {
 			return "", nil, err
+		}
+		// History expansion, line by line as bash does: the expanded
+		// line is shown, and a failed reference drops the command.
+		expanded, changed, err := hist.Expand(line)
+		if err != nil {
+			fmt.Fprintf(stderr, "gosh: %v\n", err)
+			r.SetStatus(1)
+			return "", nil, nil
+		}
+		if changed {
+			fmt.Fprintln(stderr, expanded)
+			line = expanded
 		}
 		src += line + "\n"
 		f, err := parser.Parse(strings.NewReader(src), "")

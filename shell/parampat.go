@@ -1,0 +1,236 @@
+package shell
+
+import (
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/pattern"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Two gaps in mvdan's expand that real scripts hit are closed here by
+// rewriting a copy of the word just before it is expanded (the AST itself
+// is shared by concurrent subshells and never edited):
+//
+//   - ${x#"$p"} and the other removal operators expand their pattern
+//     without quoting, so a quoted * or ? in it still matches anything;
+//     gosh passes the pattern expand.Pattern makes, with quoted parts
+//     escaped.
+//   - ${x/#pat/rep} and ${x/%pat/rep} (replacement anchored at the start or
+//     the end) are not supported; gosh computes them itself.
+//   - ${@:-word}, ${@+word} and the like ("${@:-.}" is a common idiom)
+//     ignore the operator; gosh picks the word or plain $@ itself.
+
+// fixWord returns w, or a rewritten copy when it needs one of the fixes.
+func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
+	if w == nil || !needsFix(w.Parts) {
+		return w, nil
+	}
+	parts, err := r.fixParts(w.Parts, false)
+	if err != nil {
+		return nil, err
+	}
+	return &syntax.Word{Parts: parts}, nil
+}
+
+func (r *Runner) fixWords(ws []*syntax.Word) ([]*syntax.Word, error) {
+	var out []*syntax.Word
+	for i, w := range ws {
+		fw, err := r.fixWord(w)
+		if err != nil {
+			return nil, err
+		}
+		if fw != w && out == nil {
+			out = append([]*syntax.Word(nil), ws...)
+		}
+		if out != nil {
+			out[i] = fw
+		}
+	}
+	if out == nil {
+		return ws, nil
+	}
+	return out, nil
+}
+
+// needsFix reports whether parts hold a parameter expansion to rewrite.
+func needsFix(parts []syntax.WordPart) bool {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			if needsFix(p.Parts) {
+				return true
+			}
+		case *syntax.ParamExp:
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func anchoredRepl(pe *syntax.ParamExp) bool {
+	if pe.Repl == nil || pe.Repl.Orig == nil || len(pe.Repl.Orig.Parts) == 0 {
+		return false
+	}
+	lit, ok := pe.Repl.Orig.Parts[0].(*syntax.Lit)
+	return ok && (strings.HasPrefix(lit.Value, "#") || strings.HasPrefix(lit.Value, "%")) &&
+		pe.Index == nil && pe.Param != nil && pe.Param.Value != "@" && pe.Param.Value != "*"
+}
+
+// paramsDefault reports ${@-w} ${@:-w} ${@+w} ${@:+w} and the same on $*.
+func paramsDefault(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil || pe.Index != nil || pe.Param == nil || (pe.Param.Value != "@" && pe.Param.Value != "*") {
+		return false
+	}
+	switch pe.Exp.Op {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
+		return true
+	}
+	return false
+}
+
+// paramsDefaultParts returns what ${@:-w} and its kin stand for: the
+// parts of w, or plain $@ (or $*). Unquoted, w is handed back as the
+// default of a name no script can set, so expand still splits it.
+func (r *Runner) paramsDefaultParts(pe *syntax.ParamExp, quoted bool) []syntax.WordPart {
+	set := len(r.params) > 0
+	null := strings.Join(r.params, "") == ""
+	var useWord bool
+	switch pe.Exp.Op {
+	case syntax.DefaultUnset:
+		useWord = !set
+	case syntax.DefaultUnsetOrNull:
+		useWord = !set || null
+	case syntax.AlternateUnset:
+		useWord = set
+	case syntax.AlternateUnsetOrNull:
+		useWord = set && !null
+	}
+	if useWord {
+		if pe.Exp.Word == nil {
+			return nil
+		}
+		if !quoted {
+			return []syntax.WordPart{&syntax.ParamExp{Param: &syntax.Lit{Value: "gosh-unset"},
+				Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: pe.Exp.Word}}}
+		}
+		return pe.Exp.Word.Parts
+	}
+	plain := *pe
+	plain.Exp = nil
+	return []syntax.WordPart{&plain}
+}
+
+func quotedRemoval(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil || pe.Exp.Word == nil {
+		return false
+	}
+	switch pe.Exp.Op {
+	case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
+	default:
+		return false
+	}
+	for _, p := range pe.Exp.Word.Parts {
+		switch p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
+	out := make([]syntax.WordPart, 0, len(parts))
+	cfg := r.cfg()
+	for _, p := range parts {
+		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
+			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inner...)
+			continue
+		}
+		out = append(out, p)
+		i := len(out) - 1
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			if needsFix(p.Parts) {
+				inner, err := r.fixParts(p.Parts, true)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = &syntax.DblQuoted{Left: p.Left, Right: p.Right, Dollar: p.Dollar, Parts: inner}
+			}
+		case *syntax.ParamExp:
+			switch {
+			case quotedRemoval(p):
+				pat, err := expand.Pattern(cfg, p.Exp.Word)
+				if err != nil {
+					return nil, err
+				}
+				pe := *p
+				pe.Exp = &syntax.Expansion{Op: p.Exp.Op, Word: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: pat}}}}
+				out[i] = &pe
+			case anchoredRepl(p):
+				s, err := r.anchoredReplace(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = &syntax.SglQuoted{Value: s}
+			}
+		}
+	}
+	return out, nil
+}
+
+// anchoredReplace computes ${x/#pat/rep} or ${x/%pat/rep}: the longest
+// match of pat at the start (or end) of x is replaced by rep.
+func (r *Runner) anchoredReplace(p *syntax.ParamExp) (string, error) {
+	cfg := r.cfg()
+	bare := *p
+	bare.Repl = nil
+	val, err := expand.Literal(cfg, &syntax.Word{Parts: []syntax.WordPart{&bare}})
+	if err != nil {
+		return "", err
+	}
+	orig := p.Repl.Orig
+	first := orig.Parts[0].(*syntax.Lit)
+	atEnd := first.Value[0] == '%'
+	rest := &syntax.Word{Parts: append([]syntax.WordPart{&syntax.Lit{Value: first.Value[1:]}}, orig.Parts[1:]...)}
+	pat, err := expand.Pattern(cfg, rest)
+	if err != nil {
+		return "", err
+	}
+	with := ""
+	if p.Repl.With != nil {
+		if with, err = expand.Literal(cfg, p.Repl.With); err != nil {
+			return "", err
+		}
+	}
+	rx, err := pattern.Regexp(pat, 0)
+	if err != nil {
+		return val, nil // a bad pattern matches nothing
+	}
+	re, err := regexp.Compile("^(?s:" + rx + ")$")
+	if err != nil {
+		return val, nil
+	}
+	if atEnd {
+		for i := 0; i <= len(val); i++ {
+			if re.MatchString(val[i:]) {
+				return val[:i] + with, nil
+			}
+		}
+		return val, nil
+	}
+	for i := len(val); i >= 0; i-- {
+		if re.MatchString(val[:i]) {
+			return with + val[i:], nil
+		}
+	}
+	return val, nil
+}
