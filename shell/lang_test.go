@@ -86,6 +86,15 @@ var langCases = []langCase{
 	{name: "backslash-assign", script: `v=a\ b\"c; echo "$v"; case a\b in ab) echo ab;; esac`, want: "a b\"c\nab\n"},
 	{name: "shopt-stubs", script: `shopt -s autocd; shopt -p autocd nullglob; echo $?; shopt -po nounset; set -o vi; shopt -o vi`, want: "shopt -s autocd\nshopt -u nullglob\n1\nset +o nounset\nvi             \ton\n"},
 
+	{name: "cd-P-CDPATH-pwd", script: `b() { sed 's|.*/||'; }; mkdir -p real/sub; ln -s real link; cd link; pwd | b; pwd -P | b; cd -P .; pwd | b; d=$OLDPWD; cd /; CDPATH=$d; cd sub > "$d/out"; b < "$d/out"; pwd | b`, want: "link\nreal\nreal\nsub\nsub\n"},
+	{name: "test-nt-ot-ef", posix: true, script: `touch -d '2001-01-01' old; touch new; ln -s new ln; [ new -nt old ] && [ old -ot new ] && [ ln -ef new ] && ! [ old -ef new ] && echo ok`, want: "ok\n"},
+	{name: "read-u-t", script: `exec 3<<< 'from3'; read -u 3 v; echo $v; read -t 0.01 w < <(sleep 1); echo $?`, want: "from3\n142\n"},
+	{name: "export-readonly-p", script: `export EX=1; readonly RO=2; export -p | grep -E ' EX='; readonly -p | grep -E ' RO='`, want: "declare -x EX=\"1\"\ndeclare -r RO=\"2\"\n"},
+	{name: "help-times", script: `help cd | grep -c 'cd \[-L|-P\]'; times | wc -l`, want: "1\n2\n", diff: "help texts are gosh's own"},
+	{name: "shopt-globs", script: `mkdir -p d/e; touch .h a.x d/e/f.x; shopt -s dotglob; echo *.h; shopt -u dotglob; echo *.h; shopt -s globstar; echo **/*.x; shopt -s nocaseglob; echo A.*`, want: ".h\n*.h\na.x d/e/f.x\na.x\n"},
+	{name: "command-v-V", script: `command -v echo; command -V echo; command -v nosuch_xyz; echo $?`, want: "echo\necho is a shell builtin\n1\n"},
+	{name: "type-a", script: `type -a true | head -n 1; type -t if`, want: "true is a shell builtin\nkeyword\n"},
+
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},
