@@ -91,7 +91,7 @@ var langCases = []langCase{
 	{name: "read-u-t", script: `exec 3<<< 'from3'; read -u 3 v; echo $v; read -t 0.01 w < <(sleep 1); echo $?`, want: "from3\n142\n"},
 	{name: "export-readonly-p", script: `export EX=1; readonly RO=2; export -p | grep -E ' EX='; readonly -p | grep -E ' RO='`, want: "declare -x EX=\"1\"\ndeclare -r RO=\"2\"\n"},
 	{name: "help-times", script: `help cd | grep -c 'cd \[-L|-P\]'; times | wc -l`, want: "1\n2\n", diff: "help texts are gosh's own"},
-	{name: "shopt-globs", script: `mkdir -p d/e; touch .h a.x d/e/f.x; shopt -s dotglob; echo *.h; shopt -u dotglob; echo *.h; shopt -s globstar; echo **/*.x; shopt -s nocaseglob; echo A.*`, want: ".h\n*.h\na.x d/e/f.x\na.x\n"},
+	{name: "shopt-globs", script: `mkdir -p d/e g; touch g/.h a.x d/e/f.x; shopt -s dotglob; echo g/*h; shopt -u dotglob; echo g/*h; shopt -s globstar; echo **/*.x; shopt -s nocaseglob; echo A.*`, want: "g/.h\ng/*h\na.x d/e/f.x\na.x\n"},
 	{name: "command-v-V", script: `command -v echo; command -V echo; command -v nosuch_xyz; echo $?`, want: "echo\necho is a shell builtin\n1\n"},
 	{name: "type-a", script: `type -a true | head -n 1; type -t if`, want: "true is a shell builtin\nkeyword\n"},
 
