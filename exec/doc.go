@@ -23,7 +23,13 @@
 // waiting open itself from the other side and closes both descriptors.
 //
 // A Terminal owns the controlling terminal of an interactive shell: which
-// process group is in the foreground and the shell's saved termios.
+// process group is in the foreground and the shell's saved termios. It
+// calls tcsetpgrp and tcsetattr with SIGTTOU blocked on one locked thread
+// only, so nothing is ignored in children. NotifyOrdered lets the shell
+// receive other signals on the reaper's goroutine, ordered with the exits
+// it records. A child that joins a job's group is started so that a
+// Ctrl-Z between its fork and its exec cannot leave the shell waiting for
+// the exec (unstick_linux.go).
 //
 // A Tracer (trace*.go) watches one pipeline: the shell hands it each pipe
 // it makes (Relay), each external stage's Cmd and Process (Prepare,

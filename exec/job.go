@@ -3,6 +3,7 @@ package exec
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -19,9 +20,16 @@ type Job struct {
 	// Leader is the group leader held unreaped while the pipeline starts.
 	Leader *Process
 
+	// Rest, if set, waits for the parts of the job that run inside the
+	// shell (pipeline stages on goroutines); the shell calls it once the
+	// processes are done.
+	Rest func()
+
 	// Reported is set by the shell once a Done/Stopped notice is printed.
 	Reported State
 	Notified bool
+	// NoHangup (disown -h) keeps the job out of the shell's hangup.
+	NoHangup atomic.Bool
 }
 
 // NewJob makes a job of started processes.
@@ -72,6 +80,28 @@ func (j *Job) Wait(stops bool) State {
 	}
 }
 
+// Notify asks for a send on c (without blocking) at each state change of
+// any of the job's processes, until StopNotify(c). c should have a buffer.
+func (j *Job) Notify(c chan<- struct{}) {
+	for _, p := range j.Procs {
+		p.Notify(c)
+	}
+}
+
+// StopNotify undoes Notify(c).
+func (j *Job) StopNotify(c chan<- struct{}) {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	for _, p := range j.Procs {
+		for i, l := range p.listeners {
+			if l == c {
+				p.listeners = append(p.listeners[:i:i], p.listeners[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
 // Changed returns a channel that receives after each state change.
 func (j *Job) Changed() <-chan struct{} { return j.changed }
 
@@ -101,6 +131,37 @@ func (j *Job) Signal(sig syscall.Signal) error {
 	return first
 }
 
+// Continue sends SIGCONT to the job and counts its stopped processes as
+// running from now on, so that the shell, which reports the change at
+// once, does not see a stale Stopped before the reaper hears of it.
+func (j *Job) Continue() error {
+	// Under the reaper's lock, so a stop that follows the continue is
+	// recorded after it.
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	var err error
+	if j.Pgid > 0 {
+		err = syscall.Kill(-j.Pgid, syscall.SIGCONT)
+	} else {
+		for _, p := range j.Procs {
+			if p.state != Exited {
+				if e := syscall.Kill(p.Pid, syscall.SIGCONT); e != nil && err == nil {
+					err = e
+				}
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range j.Procs {
+		if p.state == Stopped {
+			p.state = Running
+		}
+	}
+	return nil
+}
+
 // A Table numbers the shell's jobs and tracks the current (%+) and
 // previous (%-) one. It is safe for concurrent use.
 type Table struct {
@@ -108,6 +169,18 @@ type Table struct {
 	jobs map[int]*Job
 	// order of use, most recent last: its last is %+, the one before %-.
 	order []int
+}
+
+// Clone returns a copy of the table holding the same jobs: a subshell
+// lists its parent's jobs (jobs -p | ..., $(jobs)) without changing them.
+func (t *Table) Clone() *Table {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := &Table{jobs: make(map[int]*Job, len(t.jobs)), order: append([]int(nil), t.order...)}
+	for id, j := range t.jobs {
+		c.jobs[id] = j
+	}
+	return c
 }
 
 // NewTable returns an empty job table.

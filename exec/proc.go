@@ -138,13 +138,19 @@ type reaperState struct {
 	procs map[int]*Process
 	once  sync.Once
 	wake  chan os.Signal
+	// ordered receives the other signals the reaper's goroutine handles,
+	// in arrival order with the SIGCHLDs (see NotifyOrdered).
+	orderedMu sync.Mutex
+	ordered   func(syscall.Signal)
 }
 
 var reaper = reaperState{procs: make(map[int]*Process)}
 
 func (r *reaperState) init() {
 	r.once.Do(func() {
-		r.wake = make(chan os.Signal, 1)
+		// Room for a few other signals besides SIGCHLD: os/signal drops
+		// what does not fit.
+		r.wake = make(chan os.Signal, 16)
 		// Catch, never ignore: a caught signal is reset to default in
 		// children, an ignored one would be inherited.
 		signal.Notify(r.wake, syscall.SIGCHLD)
@@ -160,8 +166,34 @@ func (r *reaperState) poke() {
 }
 
 func (r *reaperState) loop() {
-	for range r.wake {
+	for sig := range r.wake {
+		if sig != syscall.SIGCHLD {
+			r.orderedMu.Lock()
+			f := r.ordered
+			r.orderedMu.Unlock()
+			if f != nil {
+				f(sig.(syscall.Signal))
+			}
+			continue
+		}
 		r.poll()
+	}
+}
+
+// NotifyOrdered has f called, on the reaper's goroutine, for each of sigs
+// that arrives, before the reaper records any exit that happened after
+// it. A shell learns this way that a SIGINT from the terminal reached it
+// before it sees its child die: the kernel sent both at once, but
+// separate goroutines could handle them in either order. Signals are
+// caught with signal.Notify. A later call replaces f and adds sigs; it
+// can also re-register signals that signal.Reset dropped.
+func NotifyOrdered(f func(syscall.Signal), sigs ...syscall.Signal) {
+	reaper.init()
+	reaper.orderedMu.Lock()
+	reaper.ordered = f
+	reaper.orderedMu.Unlock()
+	for _, sig := range sigs {
+		signal.Notify(reaper.wake, sig)
 	}
 }
 
@@ -259,7 +291,13 @@ func Start(c *Cmd) (*Process, error) {
 	}
 	attr := &syscall.ProcAttr{Dir: c.Dir, Env: c.Env, Files: files, Sys: sys}
 	reaper.mu.Lock()
-	pid, err := syscall.ForkExec(c.Path, c.Args, attr)
+	var pid int
+	var err error
+	if c.Pgid >= 0 {
+		pid, err = forkExecUnstuck(c.Path, c.Args, attr)
+	} else {
+		pid, err = syscall.ForkExec(c.Path, c.Args, attr)
+	}
 	if err != nil {
 		reaper.mu.Unlock()
 		return nil, err

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -24,10 +25,20 @@ func DieBySignal(sig syscall.Signal) {
 	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
 	// 2. Unblock it on this thread.
 	var set unix.Sigset_t
-	set.Val[(sig-1)/64] |= 1 << ((uint(sig) - 1) % 64)
+	sigaddset(&set, sig)
 	unix.PthreadSigmask(unix.SIG_UNBLOCK, &set, nil)
 	// 3. Send it to this thread.
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 	// 4. A stopped or ignored default (SIGTSTP...) falls through: exit.
 	unix.Exit(128 + int(sig))
+}
+
+// Raise sends sig to the calling thread, as raise(3) does, so that it is
+// delivered before Raise returns: a fatal signal ends the process here,
+// not some time after the caller went on. Signals the Go runtime catches
+// for signal.Notify still reach their channels asynchronously.
+func Raise(sig syscall.Signal) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 }

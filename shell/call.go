@@ -46,6 +46,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	}
 	if len(rds) > 0 {
 		saved := r.fds
+		defer r.enterRedirect(&saved)()
 		r.fds = saved.clone()
 		defer func() {
 			r.fds.release()
@@ -207,11 +208,12 @@ func (r *Runner) setHash(name, path string) {
 // external runs a program and waits for it. extraEnv holds additional
 // NAME=value pairs.
 func (r *Runner) external(args []string, extraEnv []string) int {
-	p, status := r.startExternal(args, r.pgroup, r.fg)
+	pgid := r.childPgroup()
+	p, status := r.startExternal(args, pgid, r.fg)
 	if p == nil {
 		return status
 	}
-	return r.waitForeground([]*exec.Process{p}, args)
+	return r.waitForeground([]*exec.Process{p}, args, pgid)
 }
 
 // startExternal starts args[0] as a child with the runner's fds. It
@@ -307,17 +309,18 @@ func (r *Runner) runScriptFile(path string, args []string) int {
 		return 126
 	}
 	nargs := append([]string{"gosh", path}, args[1:]...)
-	p, status := r.startExternalPath(exe, nargs)
+	pgid := r.childPgroup()
+	p, status := r.startExternalPath(exe, nargs, pgid)
 	if p == nil {
 		return status
 	}
-	return r.waitForeground([]*exec.Process{p}, args)
+	return r.waitForeground([]*exec.Process{p}, args, pgid)
 }
 
-func (r *Runner) startExternalPath(path string, args []string) (*exec.Process, int) {
+func (r *Runner) startExternalPath(path string, args []string, pgid int) (*exec.Process, int) {
 	cmd := &exec.Cmd{Path: path, Args: args, Env: r.vars.environ(), Dir: r.dir,
-		Files: r.fds.files(), Pgid: r.pgroup}
-	if r.fg && r.sh.term != nil && r.pgroup >= 0 {
+		Files: r.fds.files(), Pgid: pgid}
+	if r.fg && r.sh.term != nil && pgid >= 0 {
 		cmd.Foreground = true
 		cmd.Ctty = r.sh.term.Fd()
 	}

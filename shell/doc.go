@@ -28,6 +28,17 @@
 // runnerEnv (variables and special parameters) and the command and process
 // substitution callbacks.
 //
+// Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
+// (set -m with a terminal, WithTerminal) each foreground job gets its own
+// process group and the terminal, and waitJob takes the terminal back when
+// it exits or stops; a stopped job goes into the table of the main runner,
+// with any pipeline stages still running in the shell as its Rest. Signals
+// the shell catches (traps, and in scripts the terminating signals) arrive
+// on the reaper's goroutine in order with children's exits; they are
+// recorded as pending and acted on between commands by the runner of the
+// process, never by an in-process subshell. A SIGINT that arrives while a
+// foreground child runs kills a script only if it killed the child too.
+//
 // A Runner is not safe for concurrent use; subshells get their own copy.
 // This package never imports os/exec.
 package shell

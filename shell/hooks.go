@@ -40,8 +40,27 @@ func (h *hooks) beforeStart(c *exec.Cmd) {
 
 // terminal is what the interpreter needs of the controlling terminal; it
 // is nil unless the shell runs interactively with job control.
+// *exec.Terminal implements it.
 type terminal interface {
 	Fd() int
+	// TakeBack makes the shell's group the foreground again and restores
+	// the shell's terminal settings.
 	TakeBack()
+	// Give makes pgid the foreground group.
 	Give(pgid int)
+	// SaveModes keeps the terminal's current settings as the shell's.
+	SaveModes()
+	// Release gives the terminal back to whoever had it before the shell.
+	Release()
+}
+
+// WithTerminal turns on job control on t: each foreground job gets its
+// own process group and the terminal, and the shell takes it back after.
+// t stays the caller's; exec replacing the shell releases it first.
+func WithTerminal(t terminal) Option {
+	return func(r *Runner) {
+		r.sh.term = t
+		r.opts.Monitor = true
+		r.sh.beforeExec = t.Release
+	}
 }

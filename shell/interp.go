@@ -366,6 +366,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			r.endProcSubsts(mark, false)
 		} else {
 			saved := r.fds
+			defer r.enterRedirect(&saved)()
 			r.fds = saved.clone()
 			mark := len(r.procWaits)
 			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
@@ -894,11 +895,17 @@ func (r *Runner) RunCommand(src string) int {
 
 // RunInteractive runs statements parsed from an interactive line.
 func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
+	// A Ctrl-C while the line was read was the line reader's.
+	r.sh.intr.Store(false)
 	for _, st := range stmts {
 		if r.exiting {
 			return
 		}
 		r.topStmt(st)
+	}
+	if r.sh.isInterrupted() {
+		// Ctrl-C stopped the line: $? is 130 as after death by SIGINT.
+		r.lastStatus = 130
 	}
 }
 

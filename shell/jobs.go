@@ -20,6 +20,35 @@ func init() {
 	builtins["bg"] = builtinBg
 	builtins["kill"] = builtinKill
 	builtins["disown"] = builtinDisown
+	builtins["suspend"] = builtinSuspend
+}
+
+// builtinSuspend stops the shell until it gets SIGCONT (the parent
+// shell's fg), then takes its terminal settings back. A login shell
+// needs -f, as in bash.
+func builtinSuspend(r *Runner, args []string) int {
+	force := false
+	for _, a := range args[1:] {
+		switch a {
+		case "-f":
+			force = true
+		default:
+			return r.usage("suspend", "%s: invalid option", a)
+		}
+	}
+	if strings.HasPrefix(r.arg0, "-") && !force {
+		r.errf("suspend: cannot suspend a login shell")
+		return 1
+	}
+	// SIGSTOP, since the shell catches SIGTSTP to stay out of Ctrl-Z.
+	if err := exec.Raise(syscall.SIGSTOP); err != nil {
+		r.errf("suspend: %v", unwrapSyscall(err))
+		return 1
+	}
+	if r.sh.term != nil {
+		r.sh.term.TakeBack()
+	}
+	return 0
 }
 
 // background starts st as a job without waiting for it. A pipeline of
@@ -259,11 +288,7 @@ ops:
 					continue
 				}
 			}
-			if strings.HasPrefix(a, "%") {
-				r.errf("wait: %v", err)
-			} else {
-				r.errf("wait: pid %s is not a child of this shell", a)
-			}
+			r.errf("wait: %v", err)
 			status = 127
 			continue
 		}
@@ -306,6 +331,9 @@ func (r *Runner) waitBg(j *exec.Job) bool {
 	}
 }
 
+// waitAny is wait -n: it waits for the first of the named jobs (or of
+// all) to finish, forgets it and returns its status; 127 when there is
+// none to wait for.
 func (r *Runner) waitAny(args []string) int {
 	var js []*exec.Job
 	if len(args) == 0 {
@@ -320,28 +348,23 @@ func (r *Runner) waitAny(args []string) int {
 	if len(js) == 0 {
 		return 127
 	}
+	changed := make(chan struct{}, 1)
+	for _, j := range js {
+		j.Notify(changed)
+		defer j.StopNotify(changed)
+	}
 	for {
 		for _, j := range js {
 			if j.State() == exec.Exited {
+				if j.Rest != nil {
+					j.Rest()
+				}
 				r.jobs.Remove(j)
 				return r.jobStatus(j)
 			}
 		}
-		cases := make(chan struct{}, 1)
-		for _, j := range js {
-			go func(j *exec.Job) {
-				select {
-				case <-j.Changed():
-					select {
-					case cases <- struct{}{}:
-					default:
-					}
-				case <-cases:
-				}
-			}(j)
-		}
 		select {
-		case <-cases:
+		case <-changed:
 		case <-r.sh.sigs.wake():
 			if r.sh.sigs.anyPending() {
 				return 128 + r.pendingSignal()
@@ -350,11 +373,17 @@ func (r *Runner) waitAny(args []string) int {
 	}
 }
 
+// builtinJobs lists jobs, all or those named: -l adds the leader's pid,
+// -p prints only that pid, -r and -s keep running or stopped jobs.
+// Finished jobs are listed once, then forgotten.
 func builtinJobs(r *Runner, args []string) int {
 	long, pids, running, stopped := false, false, false, false
-	for _, a := range args[1:] {
-		if !strings.HasPrefix(a, "-") {
-			continue
+	args = args[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
+			break
 		}
 		for _, c := range a[1:] {
 			switch c {
@@ -371,16 +400,28 @@ func builtinJobs(r *Runner, args []string) int {
 			}
 		}
 	}
+	js := r.jobs.Jobs()
+	status := 0
+	if len(args) > 0 {
+		js = js[:0:0]
+		for _, a := range args {
+			j, err := r.findJob(a)
+			if err != nil {
+				r.errf("jobs: %v", err)
+				status = 1
+				continue
+			}
+			js = append(js, j)
+		}
+	}
 	cur, prev := r.jobs.Current()
-	for _, j := range r.jobs.Jobs() {
+	for _, j := range js {
 		st := j.State()
 		if running && st != exec.Running || stopped && st != exec.Stopped {
 			continue
 		}
 		if pids {
-			for _, p := range j.Procs {
-				fmt.Fprintln(r.out(), p.Pid)
-			}
+			fmt.Fprintln(r.out(), j.Procs[0].Pid)
 			continue
 		}
 		mark := " "
@@ -390,17 +431,21 @@ func builtinJobs(r *Runner, args []string) int {
 			mark = "-"
 		}
 		state := r.jobStateText(j)
+		text := j.Text
+		if st == exec.Running {
+			text += " &"
+		}
 		if long {
-			fmt.Fprintf(r.out(), "[%d]%s %d %-22s  %s\n", j.ID, mark, j.Procs[0].Pid, state, j.Text)
+			fmt.Fprintf(r.out(), "[%d]%s %d %-22s  %s\n", j.ID, mark, j.Procs[0].Pid, state, text)
 		} else {
-			fmt.Fprintf(r.out(), "[%d]%s  %-22s  %s\n", j.ID, mark, state, j.Text)
+			fmt.Fprintf(r.out(), "[%d]%s  %-22s  %s\n", j.ID, mark, state, text)
 		}
 		if st == exec.Exited {
 			j.Notified = true
 			r.jobs.Remove(j)
 		}
 	}
-	return 0
+	return status
 }
 
 // jobStateText is bash's word for a job's state.
@@ -491,16 +536,25 @@ func builtinFg(r *Runner, args []string) int {
 		return st
 	}
 	fmt.Fprintln(r.out(), j.Text)
-	if r.sh.term != nil && j.Pgid > 0 {
+	owner := r.monitorJobs() && j.Pgid > 0
+	if owner {
 		r.sh.term.Give(j.Pgid)
 	}
 	j.Reported = exec.Running
-	j.Signal(syscall.SIGCONT)
-	r.jobs.Remove(j)
-	r.waitJob(j)
-	if j.State() == exec.Stopped {
-		return 148
+	if err := j.Continue(); err != nil && owner {
+		r.sh.term.TakeBack()
 	}
+	if !owner {
+		// Without a terminal of our own (or the job's own group), fg
+		// only waits for it.
+		j.Wait(false)
+	} else if r.waitJob(j) {
+		return stopStatus(j)
+	}
+	if j.Rest != nil {
+		j.Rest()
+	}
+	r.jobs.Remove(j)
 	return r.jobStatus(j)
 }
 
@@ -514,44 +568,84 @@ func builtinBg(r *Runner, args []string) int {
 		return st
 	}
 	j.Reported = exec.Running
-	j.Signal(syscall.SIGCONT)
+	j.Continue()
 	fmt.Fprintf(r.out(), "[%d]+ %s &\n", j.ID, j.Text)
 	return 0
 }
 
+// HangUpJobs sends SIGHUP to every job, and SIGCONT after it to stopped
+// ones so they can act on it, except jobs marked by disown -h. The
+// interactive shell calls it when its terminal hangs up; it is safe to
+// call from any goroutine.
+func (r *Runner) HangUpJobs() {
+	for _, j := range r.sh.jobs.Jobs() {
+		if j.NoHangup.Load() || j.State() == exec.Exited {
+			continue
+		}
+		j.Signal(syscall.SIGHUP)
+		if j.State() == exec.Stopped {
+			j.Signal(syscall.SIGCONT)
+		}
+	}
+}
+
+// builtinDisown forgets jobs (or, with -h, keeps them but spares them
+// the hangup): -a all jobs, -r only running ones, else the named jobs or
+// the current one.
 func builtinDisown(r *Runner, args []string) int {
 	args = args[1:]
-	all := false
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+	all, keep, runningOnly := false, false, false
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
 		for _, c := range args[0][1:] {
 			switch c {
 			case 'a':
 				all = true
-			case 'h', 'r':
+			case 'h':
+				keep = true
+			case 'r':
+				runningOnly = true
 			default:
 				return r.usage("disown", "-%c: invalid option", c)
 			}
 		}
 		args = args[1:]
 	}
-	if all {
-		for _, j := range r.jobs.Jobs() {
-			r.jobs.Remove(j)
-		}
-		return 0
-	}
-	if len(args) == 0 {
-		args = []string{"%+"}
-	}
+	var js []*exec.Job
 	status := 0
-	for _, a := range args {
-		j, err := r.findJob(a)
+	switch {
+	case all || (runningOnly && len(args) == 0):
+		js = r.jobs.Jobs()
+	case len(args) == 0:
+		j, err := r.findJob("%+")
 		if err != nil {
-			r.errf("disown: %v", err)
-			status = 1
+			r.errf("disown: current: no such job")
+			return 1
+		}
+		js = []*exec.Job{j}
+	default:
+		for _, a := range args {
+			j, err := r.findJob(a)
+			if err != nil {
+				r.errf("disown: %v", err)
+				status = 1
+				continue
+			}
+			js = append(js, j)
+		}
+	}
+	for _, j := range js {
+		if runningOnly && j.State() != exec.Running {
 			continue
 		}
-		r.jobs.Remove(j)
+		if keep {
+			j.NoHangup.Store(true)
+		} else {
+			r.jobs.Remove(j)
+		}
 	}
 	return status
 }
@@ -700,7 +794,11 @@ func builtinKill(r *Runner, args []string) int {
 				status = 1
 				continue
 			}
-			if err := j.Signal(sig); err != nil && err != os.ErrProcessDone {
+			signal := j.Signal
+			if sig == syscall.SIGCONT {
+				signal = func(syscall.Signal) error { return j.Continue() }
+			}
+			if err := signal(sig); err != nil && err != os.ErrProcessDone {
 				r.errf("kill: %s: %v", a, unwrapSyscall(err))
 				status = 1
 			}
@@ -715,7 +813,11 @@ func builtinKill(r *Runner, args []string) int {
 			status = 1
 			continue
 		}
-		if err := syscall.Kill(pid, sig); err != nil {
+		kill := syscall.Kill
+		if pid == os.Getpid() {
+			kill = func(int, syscall.Signal) error { return r.killSelf(sig) }
+		}
+		if err := kill(pid, sig); err != nil {
 			r.errf("kill: (%d) - %v", pid, unwrapSyscall(err))
 			status = 1
 		}

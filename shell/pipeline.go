@@ -48,9 +48,26 @@ type stage struct {
 	failed bool
 }
 
-// monitorJobs reports whether new pipelines get their own process group.
+// jobControl reports whether this runner manages its children as jobs:
+// `set -m` in the gosh process that owns the terminal.
+func (r *Runner) jobControl() bool {
+	return r.opts.Monitor && r.sh.term != nil
+}
+
+// monitorJobs reports whether a new foreground pipeline gets a process
+// group of its own: under job control, unless this runner is a stage
+// inside another pipeline's group.
 func (r *Runner) monitorJobs() bool {
-	return r.opts.Monitor && r.subshell == 0 && r.sh.term != nil
+	return r.jobControl() && r.pgroup == -1 && r.fg
+}
+
+// childPgroup is the process group for a foreground child started by
+// this runner (see Cmd.Pgid).
+func (r *Runner) childPgroup() int {
+	if r.monitorJobs() {
+		return 0
+	}
+	return r.pgroup
 }
 
 // pipeline runs a | b | c: every stage a subshell, external stages real
@@ -115,11 +132,12 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 
 	// Pass 1: start the external stages, in order, so the first becomes
 	// the group leader and the terminal's owner.
-	pgid := -1
-	if r.monitorJobs() || (bg && r.opts.Monitor && r.subshell == 0) {
-		pgid = 0
-	} else if r.subshell > 0 {
-		pgid = r.pgroup
+	pgid := r.childPgroup()
+	if bg {
+		pgid = -1
+		if r.opts.Monitor && r.subshell == 0 {
+			pgid = 0
+		}
 	}
 	var procs []*exec.Process
 	var leader *exec.Process
@@ -233,31 +251,60 @@ func (r *Runner) prepareStage(s *stage) bool {
 	return true
 }
 
-// finishPipeline waits for every stage and sets $? and PIPESTATUS.
+// finishPipeline waits for every stage and sets $? and PIPESTATUS. Under
+// job control the job may stop instead (Ctrl-Z): it then stays in the job
+// table with its in-shell stages still running, $? is 148, and fg or wait
+// collects the rest.
 func (r *Runner) finishPipeline(stages []*stage, job *exec.Job) int {
 	if stages == nil {
 		return 1
 	}
+	if job == nil {
+		return r.pipelineStatus(stages, nil)
+	}
+	if job.Leader != nil {
+		job.Leader.Release()
+	}
+	// Every stage that runs in the shell must be done before the job
+	// counts as finished; a stopped job leaves them running.
+	inShell := make(chan int, len(stages))
+	pending := 0
+	for _, s := range stages {
+		if s.done != nil {
+			pending++
+			go func(s *stage) {
+				st := <-s.done
+				s.done <- st // keep it for pipelineStatus
+				inShell <- 0
+			}(s)
+		}
+	}
+	job.Rest = func() {
+		for ; pending > 0; pending-- {
+			<-inShell
+		}
+	}
+	if r.waitJob(job) {
+		return stopStatus(job)
+	}
+	job.Rest()
+	return r.pipelineStatus(stages, job)
+}
+
+// pipelineStatus collects the stages' statuses into PIPESTATUS and
+// returns the pipeline's: the last stage's, or under pipefail the
+// rightmost failure.
+func (r *Runner) pipelineStatus(stages []*stage, job *exec.Job) int {
 	statuses := make([]int, len(stages))
-	// In-process stages first: they may feed external ones.
 	for i, s := range stages {
 		switch {
 		case s.failed:
 			statuses[i] = s.fail
 		case s.done != nil:
 			statuses[i] = <-s.done
-		}
-	}
-	if job != nil {
-		if job.Leader != nil {
-			job.Leader.Release()
-		}
-		r.waitJob(job)
-		for i, s := range stages {
-			if s.proc != nil {
-				statuses[i] = exec.ExitCode(s.proc.Status())
-				s.sub.waitProcSubsts()
-			}
+		case s.proc != nil:
+			statuses[i] = exec.ExitCode(s.proc.Wait())
+			s.sub.waitProcSubsts()
 		}
 	}
 	r.pipeStatus = statuses
@@ -272,58 +319,125 @@ func (r *Runner) finishPipeline(stages []*stage, job *exec.Job) int {
 	return status
 }
 
-// waitForeground waits for processes started as one foreground job.
-func (r *Runner) waitForeground(procs []*exec.Process, args []string) int {
-	pgid := 0
-	if r.pgroup == 0 && len(procs) > 0 {
+// waitForeground waits for processes started as one foreground job in
+// process group pgid (0: the first process leads a new group, -1: the
+// shell's group).
+func (r *Runner) waitForeground(procs []*exec.Process, args []string, pgid int) int {
+	switch {
+	case pgid == 0:
 		pgid = procs[0].Pid
-	} else if r.pgroup > 0 {
-		pgid = r.pgroup
+	case pgid < 0:
+		pgid = 0
 	}
 	text := ""
 	if r.opts.Monitor {
 		text = quoteArgs(args)
 	}
 	job := exec.NewJob(text, pgid, procs)
-	r.waitJob(job)
-	st := exec.ExitCode(procs[len(procs)-1].Status())
-	if job.State() == exec.Stopped {
-		return st
+	if r.waitJob(job) {
+		return stopStatus(job)
 	}
-	return st
+	return exec.ExitCode(procs[len(procs)-1].Status())
 }
 
-// waitJob waits for a foreground job to exit or, under job control, stop;
-// then the shell takes the terminal back.
-func (r *Runner) waitJob(job *exec.Job) {
-	stops := r.monitorJobs()
-	st := job.Wait(stops)
-	if r.sh.term != nil && job.Pgid > 0 && r.subshell == 0 {
+// waitJob waits for a foreground job to exit or, when this runner made its
+// process group under job control, to stop; then the shell takes the
+// terminal back. A stopped job goes into the job table with a notice, and
+// waitJob reports true.
+func (r *Runner) waitJob(job *exec.Job) (stopped bool) {
+	owner := r.monitorJobs() && job.Pgid > 0
+	st := r.waitState(job, owner)
+	if owner {
+		if st == exec.Exited && !jobSignaled(job) {
+			// A program that exits normally may change the settings
+			// on purpose (stty); keep them, as bash does.
+			r.sh.term.SaveModes()
+		}
 		r.sh.term.TakeBack()
 	}
 	if st == exec.Stopped {
-		r.jobs.Add(job)
+		if job.ID == 0 {
+			r.sh.jobs.Add(job)
+		} else {
+			r.sh.jobs.MakeCurrent(job)
+		}
 		job.Reported = exec.Stopped
-		fmt.Fprintf(r.fds.writer(2), "\n[%d]+  Stopped                 %s\n", job.ID, job.Text)
-		return
+		fmt.Fprintf(r.fds.writer(2), "\n[%d]+  %-22s  %s\n", job.ID, r.jobStateText(job), job.Text)
+		return true
 	}
-	// A child killed by SIGINT interrupts the shell's own loops, as in sh.
+	r.noteSignals(job)
+	r.afterForegroundWait(job)
+	return false
+}
+
+// waitState waits until the job exited or, with stops, stopped. A watched
+// terminating signal other than SIGINT ends the shell meanwhile (its
+// EXIT trap runs first); trap handlers wait until the job is done.
+func (r *Runner) waitState(job *exec.Job, stops bool) exec.State {
+	s := &r.sh.sigs
+	s.fgWait.Add(1)
+	defer s.fgWait.Add(-1)
+	for {
+		st := job.State()
+		if st == exec.Exited || (stops && st == exec.Stopped) {
+			return st
+		}
+		select {
+		case <-job.Changed():
+		case <-s.wake():
+			if sig := r.pendingDeath(); sig != 0 {
+				r.dieOfSignal(sig)
+			}
+		}
+	}
+}
+
+// stopStatus is the status of a stopped job: 128 plus the signal that
+// stopped it (148 for Ctrl-Z).
+func stopStatus(job *exec.Job) int {
+	for _, ws := range job.Statuses() {
+		if ws.Stopped() {
+			return exec.ExitCode(ws)
+		}
+	}
+	return 128 + int(syscall.SIGTSTP)
+}
+
+func jobSignaled(job *exec.Job) bool {
 	for _, ws := range job.Statuses() {
 		if ws.Signaled() {
-			switch ws.Signal() {
-			case syscall.SIGINT:
-				if r.opts.Interactive || r.subshell > 0 {
-					r.sh.interrupt()
+			return true
+		}
+	}
+	return false
+}
+
+// noteSignals reacts to a finished foreground job's deaths by signal: a
+// child killed by SIGINT interrupts the shell's own loops, as in sh, and
+// an interactive shell names other fatal signals as bash does.
+func (r *Runner) noteSignals(job *exec.Job) {
+	ws := job.Statuses()
+	for i, w := range ws {
+		if !w.Signaled() {
+			continue
+		}
+		switch w.Signal() {
+		case syscall.SIGINT:
+			if r.opts.Interactive || r.subshell > 0 {
+				r.sh.interrupt()
+			}
+			if r.opts.Interactive && r.subshell == 0 && i == len(ws)-1 {
+				// The terminal echoed ^C; start the prompt on a new line.
+				fmt.Fprintln(r.fds.writer(2))
+			}
+		case syscall.SIGPIPE:
+		default:
+			if r.opts.Interactive && i == len(ws)-1 {
+				msg := signalText(w.Signal())
+				if w.CoreDump() {
+					msg += " (core dumped)"
 				}
-			case syscall.SIGPIPE:
-			default:
-				if r.opts.Interactive {
-					msg := signalText(ws.Signal())
-					if ws.CoreDump() {
-						msg += " (core dumped)"
-					}
-					fmt.Fprintln(r.fds.writer(2), msg)
-				}
+				fmt.Fprintln(r.fds.writer(2), msg)
 			}
 		}
 	}

@@ -32,6 +32,9 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// jobs is the main runner's job table: a job stopped while an
+	// in-process subshell waited for it goes there.
+	jobs *exec.Table
 
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool
@@ -151,6 +154,10 @@ type Runner struct {
 	// childHook is told of every process this runner and its subshells
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
+
+	// unredirected is the fd table outside the outermost statement
+	// redirection in progress: an EXIT trap run on a fatal signal uses it.
+	unredirected *fdTable
 }
 
 // Option configures a new Runner.
@@ -217,6 +224,7 @@ func New(opts ...Option) *Runner {
 		r.sh.exe, _ = os.Executable()
 	}
 	r.jobs = exec.NewTable()
+	r.sh.jobs = r.jobs
 	r.initVars()
 	return r
 }
@@ -293,7 +301,7 @@ func (r *Runner) subshellCopy() *Runner {
 		arg0:        r.arg0,
 		traps:       subshellTraps(r.traps, r.opts.Errtrace),
 		hash:        r.hash,
-		jobs:        exec.NewTable(),
+		jobs:        r.jobs.Clone(),
 		subshell:    r.subshell + 1,
 		script:      r.script,
 		lastStatus:  r.lastStatus,

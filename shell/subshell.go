@@ -185,6 +185,8 @@ func RunSubshellState(fd int, opts ...Option) int {
 			r.fds.set(n, newFdRef(os.NewFile(uintptr(n), "fd"+strconv.Itoa(n))))
 		}
 	}
+	// A process of its own: it dies by signals as a script does.
+	r.WatchFatalSignals()
 	fl, err := parseAll([]byte(st.Stmt), st.Script)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "gosh: subshell: %v\n", err)

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"gosh/exec"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -19,32 +20,152 @@ func init() {
 	builtins["trap"] = builtinTrap
 }
 
-// sigState receives the signals that have traps: caught with
-// signal.Notify, recorded as pending, and handled by the runner between
-// commands.
+// sigState receives the signals the shell catches: those with traps,
+// and, in a non-interactive shell, the terminating signals it watches so
+// that it can die by them the way sh does (after the EXIT trap, and for
+// SIGINT only once its foreground child died of it too). All are caught
+// with signal.Notify on the reaper's channel (exec.NotifyOrdered), so
+// children start with default dispositions; trapped signals are recorded
+// as pending and handled by the runner between commands.
 type sigState struct {
 	once    sync.Once
-	ch      chan os.Signal
 	pending atomic.Uint64 // bit n: signal n arrived
 	mu      sync.Mutex
 	wakeCh  chan struct{} // closed and replaced when a signal arrives
+	// The masks below (bit n for signal n) describe the main runner and
+	// are read by the signal goroutine.
+	trapped  atomic.Uint64 // a trap, a handler or '' (ignore)
+	handlers atomic.Uint64 // a trap with a handler
+	watched  atomic.Uint64 // caught only to die by it as sh does
+	exitTrap atomic.Bool   // the main runner has an EXIT trap
+	// fgWait counts foreground waits in progress: SIGINT from the
+	// terminal then waits for the child's fate.
+	fgWait atomic.Int32
 }
+
+// OnTrapReset has f called after `trap - SIG` gave sig back its default
+// disposition, which drops every signal.Notify registration for it: the
+// interactive shell registers its own handling again there. f runs on
+// the runner's goroutine.
+func (r *Runner) OnTrapReset(f func(syscall.Signal)) { r.sh.onTrapReset = f }
+
+// Trapped reports whether sig has a trap (a handler, or an empty one to
+// ignore it) set by the shell itself, not a subshell. It is safe to call
+// from any goroutine: the interactive shell's own signal handlers defer
+// to traps.
+func (r *Runner) Trapped(sig syscall.Signal) bool {
+	return r.sh.sigs.trapped.Load()&sigBit(sig) != 0
+}
+
+func sigBit(sig syscall.Signal) uint64 { return 1 << uint(sig) }
 
 func (s *sigState) init() {
 	s.once.Do(func() {
-		s.ch = make(chan os.Signal, 16)
 		s.wakeCh = make(chan struct{})
-		go func() {
-			for sig := range s.ch {
-				n := sig.(syscall.Signal)
-				s.pending.Or(1 << uint(n))
-				s.mu.Lock()
-				close(s.wakeCh)
-				s.wakeCh = make(chan struct{})
-				s.mu.Unlock()
-			}
-		}()
 	})
+}
+
+// arrived records sig as pending and wakes the waiters.
+func (s *sigState) arrived(sig syscall.Signal) {
+	s.pending.Or(sigBit(sig))
+	s.mu.Lock()
+	close(s.wakeCh)
+	s.wakeCh = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// killSelf delivers sig to the shell's own process as kill $$ does, but
+// synchronously, as a single-threaded sh would see it: a trapped signal
+// becomes pending for the next command boundary, an ignored one does
+// nothing, a watched one ends the shell (after its EXIT trap) before the
+// next command, and any other is raised on this very thread.
+func (r *Runner) killSelf(sig syscall.Signal) error {
+	s := &r.sh.sigs
+	s.init()
+	bit := sigBit(sig)
+	switch {
+	case sig == 0:
+		return nil
+	case s.handlers.Load()&bit != 0:
+		s.arrived(sig)
+		return nil
+	case s.trapped.Load()&bit != 0:
+		return nil
+	case s.watched.Load()&bit != 0 && r.mainShell():
+		r.dieOfSignal(sig)
+	}
+	return exec.Raise(sig)
+}
+
+// mustDieNow reports whether a watched signal ends the shell at once:
+// when it has no trap, no EXIT trap must run first, and it is not a
+// SIGINT arriving while a foreground child decides what it means.
+func (s *sigState) mustDieNow(n syscall.Signal) bool {
+	bit := sigBit(n)
+	if s.watched.Load()&bit == 0 || s.trapped.Load()&bit != 0 || s.exitTrap.Load() {
+		return false
+	}
+	return n != syscall.SIGINT || s.fgWait.Load() == 0
+}
+
+// fatalSignals are the signals a non-interactive shell watches: those
+// whose default action ends it and which a user or a terminal sends.
+var fatalSignals = []syscall.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM,
+	syscall.SIGALRM, syscall.SIGUSR1, syscall.SIGUSR2}
+
+// WatchFatalSignals makes a non-interactive shell catch the terminating
+// signals instead of dying in the Go runtime: it then dies by them
+// itself, after running its EXIT trap, and a SIGINT received while a
+// foreground child runs kills the shell only if it killed the child too
+// (a program that handles Ctrl-C, like an editor, lets the script go on).
+func (r *Runner) WatchFatalSignals() {
+	s := &r.sh.sigs
+	s.init()
+	var sigs []syscall.Signal
+	for _, sig := range fatalSignals {
+		if signal.Ignored(sig) {
+			// Ignored on entry: a non-interactive shell keeps it so.
+			continue
+		}
+		s.watched.Or(sigBit(sig))
+		sigs = append(sigs, sig)
+	}
+	exec.NotifyOrdered(s.caught, sigs...)
+}
+
+// caught handles a signal the shell catches, trapped or watched, on the
+// reaper's goroutine, in order with the exits of children. Each caught
+// signal arrives here only, so a trap runs once per signal.
+func (s *sigState) caught(sig syscall.Signal) {
+	s.arrived(sig)
+	if s.mustDieNow(sig) {
+		exec.DieBySignal(sig)
+	}
+}
+
+// enterRedirect records saved as the fd table outside the outermost
+// redirection in progress (an EXIT trap run on a fatal signal writes
+// there); the returned func forgets it when that redirection ends.
+func (r *Runner) enterRedirect(saved *fdTable) (leave func()) {
+	if r.unredirected != nil {
+		return func() {}
+	}
+	r.unredirected = saved
+	return func() { r.unredirected = nil }
+}
+
+// dieOfSignal ends the shell by sig, as if it had not caught it, after
+// running the EXIT trap.
+func (r *Runner) dieOfSignal(sig syscall.Signal) {
+	r.sh.intr.Store(false)
+	r.exiting, r.returning, r.breakN, r.contN = false, false, 0, 0
+	if r.unredirected != nil {
+		// Redirections of the command that was running are the
+		// command's, not the trap's (in sh they are in the child).
+		r.fds = *r.unredirected
+	}
+	r.Exit()
+	exec.DieBySignal(sig)
 }
 
 // wake returns a channel closed at the next trapped signal.
@@ -68,9 +189,12 @@ func (r *Runner) pendingSignal() int {
 	return 0
 }
 
-// runPendingTraps runs the handlers of signals that arrived.
+// runPendingTraps runs the handlers of signals that arrived. A watched
+// signal without a trap ends the main shell.
 func (r *Runner) runPendingTraps() {
-	if r.sh.sigs.pending.Load() == 0 || r.inTrap {
+	if r.sh.sigs.pending.Load() == 0 || r.inTrap || !r.mainShell() {
+		// In-process subshells leave signals to the shell that owns
+		// the process: their traps were reset.
 		return
 	}
 	for n := 1; n < 64; n++ {
@@ -80,10 +204,56 @@ func (r *Runner) runPendingTraps() {
 		}
 		r.sh.sigs.pending.And(^bit)
 		name := signalNames[syscall.Signal(n)]
-		if h, ok := r.traps[name]; ok && h != "" {
-			r.runTrap(h)
+		if h, ok := r.traps[name]; ok {
+			if h != "" {
+				r.runTrap(h)
+			}
+			continue
+		}
+		if r.sh.sigs.watched.Load()&bit != 0 && r.mainShell() {
+			r.dieOfSignal(syscall.Signal(n))
 		}
 	}
+}
+
+// mainShell reports whether r is the runner of its process, not an
+// in-process subshell.
+func (r *Runner) mainShell() bool {
+	return r.subshell == 0 || r.sh.pid != os.Getpid()
+}
+
+// pendingDeath returns a pending watched signal without a trap, other
+// than SIGINT, that should end the main shell now; or 0.
+func (r *Runner) pendingDeath() syscall.Signal {
+	s := &r.sh.sigs
+	p := s.pending.Load() & s.watched.Load() &^ s.trapped.Load() &^ sigBit(syscall.SIGINT)
+	if p == 0 || !r.mainShell() {
+		return 0
+	}
+	for n := 1; n < 64; n++ {
+		if p&sigBit(syscall.Signal(n)) != 0 {
+			return syscall.Signal(n)
+		}
+	}
+	return 0
+}
+
+// afterForegroundWait applies a SIGINT that arrived while the shell
+// waited for a foreground job: a watching shell dies of it if the job
+// died of it, and forgets it if the job handled it.
+func (r *Runner) afterForegroundWait(job *exec.Job) {
+	s := &r.sh.sigs
+	bit := sigBit(syscall.SIGINT)
+	if s.pending.Load()&bit == 0 || s.watched.Load()&bit == 0 || s.trapped.Load()&bit != 0 || !r.mainShell() {
+		return
+	}
+	for _, ws := range job.Statuses() {
+		if ws.Signaled() && ws.Signal() == syscall.SIGINT {
+			s.pending.And(^bit)
+			r.dieOfSignal(syscall.SIGINT)
+		}
+	}
+	s.pending.And(^bit)
 }
 
 // runTrap runs a trap handler; $? is preserved around it.
@@ -173,6 +343,9 @@ func builtinTrap(r *Runner, args []string) int {
 			continue
 		}
 		r.traps = copyTraps(r.traps)
+		if name == "EXIT" && r.subshell == 0 {
+			r.sh.sigs.exitTrap.Store(!reset && handler != "")
+		}
 		if reset {
 			delete(r.traps, name)
 		} else {
@@ -203,7 +376,20 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 		// its handlers still run for signals the parent catches.
 		return
 	}
-	r.sh.sigs.init()
+	s := &r.sh.sigs
+	s.init()
+	bit := sigBit(sig)
+	switch {
+	case reset:
+		s.trapped.And(^bit)
+		s.handlers.And(^bit)
+	case ignore:
+		s.trapped.Or(bit)
+		s.handlers.And(^bit)
+	default:
+		s.trapped.Or(bit)
+		s.handlers.Or(bit)
+	}
 	switch {
 	case ignore:
 		signal.Ignore(sig)
@@ -212,8 +398,11 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 		if r.sh.onTrapReset != nil {
 			r.sh.onTrapReset(sig)
 		}
+		if s.watched.Load()&bit != 0 {
+			exec.NotifyOrdered(s.caught, sig)
+		}
 	default:
-		signal.Notify(r.sh.sigs.ch, sig)
+		exec.NotifyOrdered(s.caught, sig)
 	}
 }
 

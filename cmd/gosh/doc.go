@@ -7,4 +7,13 @@
 // shell.Runner and hands it the program. The interactive loop (repl.go)
 // reads lines through lineread.go: readline when stdin and stdout are
 // terminals, a plain reader otherwise. readline is imported nowhere else.
+//
+// Job control (jobctl.go) starts with the REPL: gosh waits for the
+// foreground (stopped by SIGTTIN while in the background), takes a process
+// group and the terminal of its own through exec.Terminal, and catches the
+// terminal's stop signals so that only its jobs stop. signals.go ends an
+// interactive shell on SIGHUP (its jobs get SIGHUP, hooks such as the
+// history's run, then gosh dies by it). A script's shell catches the
+// terminating signals through the Runner (WatchFatalSignals) so that it
+// runs its EXIT trap and then dies by the signal, as sh does.
 package main

@@ -164,6 +164,9 @@ func runShell(args []string, stdin, stdout, stderr *os.File) int {
 		}
 	}
 	installSignals(r)
+	if inv.hasCommand || (len(inv.operands) > 0 && !inv.stdin) {
+		r.WatchFatalSignals()
+	}
 	switch {
 	case inv.hasCommand:
 		name := "gosh"
@@ -204,6 +207,7 @@ func runShell(args []string, stdin, stdout, stderr *os.File) int {
 	if interactive {
 		return interact(r, inv, stdin, stdout, stderr)
 	}
+	r.WatchFatalSignals()
 	r.RunReader(shell.NewScriptReader(stdin), "gosh")
 	return r.Exit()
 }

@@ -34,6 +34,11 @@ func installSignals(r *shell.Runner) {
 // interact runs the read-eval loop of an interactive shell.
 func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) int {
 	r.SetInteractive(true)
+	restore, err := setupJobControl(r, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosh: no job control in this shell: %v\n", err)
+	}
+	defer restore()
 	intr := make(chan os.Signal, 1)
 	signal.Notify(intr, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
