@@ -296,7 +296,7 @@ func (r *Runner) stmts(list []*syntax.Stmt) {
 }
 
 func (r *Runner) stmt(st *syntax.Stmt) {
-	if r.stop() || (r.opts.Noexec && !r.opts.Interactive) {
+	if r.stop() {
 		return
 	}
 	r.line = st.Pos().Line()
