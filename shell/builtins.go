@@ -292,6 +292,9 @@ func builtinEval(r *Runner, args []string) int {
 	if strings.TrimSpace(src) == "" {
 		return 0
 	}
+	if r.evalDepth >= maxFuncDepth {
+		return r.tooDeep("eval")
+	}
 	// Pad with newlines so LINENO and messages count from the eval's
 	// own line, as bash does.
 	pad := strings.Repeat("\n", int(max(r.line, 1))-1)
@@ -301,7 +304,9 @@ func builtinEval(r *Runner, args []string) int {
 		r.lastStatus = 2
 		return 2
 	}
+	r.evalDepth++
 	r.stmts(f.Stmts)
+	r.evalDepth--
 	return r.lastStatus
 }
 
@@ -348,6 +353,9 @@ func builtinSource(r *Runner, args []string) int {
 			r.exit(1)
 		}
 		return 1
+	}
+	if r.sourceDepth >= maxFuncDepth {
+		return r.tooDeep(args[0])
 	}
 	oldParams := r.params
 	if len(args) > 2 {

@@ -62,11 +62,19 @@ func asLangError(err error, le *syntax.LangError) bool {
 // parseAll parses a whole program, falling back to POSIX mode where the
 // bash-mode parser misreads valid POSIX constructs such as ((a); b) | c.
 func parseAll(src []byte, name string) (*syntax.File, error) {
-	f, err := newParser(false).Parse(bytes.NewReader(src), name)
+	f, err := newParser(false).Parse(newGuardReader(bytes.NewReader(src)), name)
 	if err == nil {
+		err = checkFuncNames(f)
+	}
+	if err == nil {
+		restoreBytes(f)
 		return f, nil
 	}
-	if f2, err2 := newParser(true).Parse(bytes.NewReader(src), name); err2 == nil {
+	if isTooDeep(err) {
+		return nil, err
+	}
+	if f2, err2 := newParser(true).Parse(newGuardReader(bytes.NewReader(src)), name); err2 == nil && checkFuncNames(f2) == nil {
+		restoreBytes(f2)
 		return f2, nil
 	}
 	return nil, err
@@ -104,18 +112,16 @@ func (r *Runner) RunSource(src []byte, name string) int {
 		return r.lastStatus
 	}
 	// Run what parses, then report the error where it stands.
-	for st, err := range newParser(false).StmtsSeq(bytes.NewReader(src)) {
+	eachStmt(newParser(false), bytes.NewReader(src), func(st *syntax.Stmt, err error) bool {
 		if err != nil {
 			echo.rest(r)
 			r.syntaxError(name, err)
-			return r.lastStatus
+			return false
 		}
 		echo.upTo(r, st)
 		r.topStmt(st)
-		if r.exiting {
-			break
-		}
-	}
+		return !r.exiting
+	})
 	return r.lastStatus
 }
 
@@ -244,16 +250,14 @@ func (r *Runner) syntaxError(name string, err error) {
 func (r *Runner) RunReader(rd io.Reader, name string) int {
 	r.script = name
 	p := newParser(false)
-	for st, err := range p.StmtsSeq(verboseReader{r, rd}) {
+	eachStmt(p, verboseReader{r, rd}, func(st *syntax.Stmt, err error) bool {
 		if err != nil {
 			r.syntaxError(name, err)
-			break
+			return false
 		}
 		r.topStmt(st)
-		if r.exiting {
-			break
-		}
-	}
+		return !r.exiting
+	})
 	return r.lastStatus
 }
 
@@ -443,6 +447,10 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case *syntax.CaseClause:
 		return r.caseClause(c)
 	case *syntax.FuncDecl:
+		if c.Name == nil { // `() cmd`: a parse that checkFuncNames did not see
+			r.errf("syntax error near unexpected token `)'")
+			return 2
+		}
 		r.setFunc(c.Name.Value, c.Body)
 		return 0
 	case *syntax.ArithmCmd:

@@ -146,6 +146,7 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
+	evalDepth      int // nesting of eval, bounded like functions
 	// tracer traces the pipeline startPipeline is starting (nil: none);
 	// startHook adjusts the next child this runner starts. Neither is
 	// copied into subshells: they belong to one pipeline's start.
@@ -315,6 +316,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fg:          r.fg,
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
+		evalDepth:   r.evalDepth,
 		childHook:   r.childHook,
 	}
 	s.funcsShared = true

@@ -84,6 +84,9 @@ func (r *Runner) arithString(s string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: syntax error in expression", s)
 	}
+	if hasSubst(x) { // s is data: never run code found in it
+		return 0, fmt.Errorf("%s: syntax error: operand expected", s)
+	}
 	return r.arith(x)
 }
 

@@ -265,9 +265,10 @@ func (r *Runner) writeTrace(c *traceConfig, t *exec.Trace) {
 }
 
 // writeTraceFile writes one output to name (relative to the shell's
-// directory).
+// directory). A new file gets mode 0600, as a history file does: a trace
+// holds command lines.
 func (r *Runner) writeTraceFile(name string, write func(io.Writer) error) {
-	f, err := os.Create(r.path(name))
+	f, err := os.OpenFile(r.path(name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err == nil {
 		err = write(f)
 		if cerr := f.Close(); err == nil {
