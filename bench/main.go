@@ -272,10 +272,17 @@ func buildEmpty(dir, out string) error {
 	return goBuild(src, out, ".")
 }
 
-// goBuild runs `go build -o out pkg` in dir and returns the first line of
-// its output as the error if it fails.
+// goBuild runs `CGO_ENABLED=0 go build -o out pkg` in dir and returns the
+// first line of its output as the error if it fails.
+//
+// gosh is built without cgo, as it is meant to be installed: its parser's
+// expand package imports os/user (for ~user), which with cgo makes the
+// binary load libc through ld.so and start the cgo runtime, tripling the
+// cost of `gosh -c true` (2.5 ms against 0.95 ms of task-clock here); the
+// pure-Go os/user reads /etc/passwd instead of asking NSS.
 func goBuild(dir, out, pkg string) error {
 	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Dir = dir
 	msg, err := cmd.CombinedOutput()
 	if err != nil {

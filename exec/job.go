@@ -71,6 +71,20 @@ func (j *Job) stateLocked() State {
 // Wait blocks until every process exited, or, with stops true, until the
 // job stopped. It returns the job's state then.
 func (j *Job) Wait(stops bool) State {
+	if !stops {
+		// Nothing to report before every process exited: wait for each
+		// directly, in order; the reaper still takes those it holds or
+		// traces, and any that exit while we wait for an earlier one.
+		for _, p := range j.Procs {
+			if p.claim() {
+				p.waitClaimed()
+			}
+		}
+	}
+	if j.State() == Exited {
+		return Exited
+	}
+	reaper.init()
 	for {
 		st := j.State()
 		if st == Exited || (stops && st == Stopped) {
@@ -103,7 +117,10 @@ func (j *Job) StopNotify(c chan<- struct{}) {
 }
 
 // Changed returns a channel that receives after each state change.
-func (j *Job) Changed() <-chan struct{} { return j.changed }
+func (j *Job) Changed() <-chan struct{} {
+	reaper.init()
+	return j.changed
+}
 
 // Statuses returns every process's wait status, in pipeline order.
 func (j *Job) Statuses() []syscall.WaitStatus {
@@ -189,6 +206,7 @@ func NewTable() *Table { return &Table{jobs: make(map[int]*Job)} }
 // Add numbers j with the lowest free id above all used ones and makes it
 // the current job.
 func (t *Table) Add(j *Job) int {
+	reaper.init() // a job in the table is watched asynchronously
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	id := 1

@@ -57,6 +57,8 @@ type Process struct {
 	done       chan struct{} // closed when the process has been reaped
 	beforeReap func(*Process)
 	hold       bool
+	claimed    bool // a waiter blocks in wait4 for it; the reaper skips it
+	inHook     bool // the reaper runs its BeforeReap, unlocked: not claimable
 	state      State
 	status     syscall.WaitStatus
 	rusage     syscall.Rusage
@@ -66,10 +68,14 @@ type Process struct {
 }
 
 // Done returns a channel closed once the process has exited and been reaped.
-func (p *Process) Done() <-chan struct{} { return p.done }
+func (p *Process) Done() <-chan struct{} {
+	reaper.init()
+	return p.done
+}
 
 // Wait blocks until the process has exited and returns its wait status.
 func (p *Process) Wait() syscall.WaitStatus {
+	reaper.init()
 	<-p.done
 	return p.Status()
 }
@@ -133,6 +139,13 @@ func ExitCode(ws syscall.WaitStatus) int {
 }
 
 // reaperState is the single owner of all children started by Start.
+//
+// It starts listening for SIGCHLD only once something waits for a child
+// asynchronously (Done, Wait, a job added to a Table, Job.Changed, or a
+// job wait that must report stops): a script that only runs foreground
+// commands reaps each one directly (Job.Wait) and never pays for the
+// signal's trip through os/signal and the reaper goroutine. Children that
+// exited before it started are found by its first poll.
 type reaperState struct {
 	mu    sync.Mutex
 	procs map[int]*Process
@@ -155,6 +168,7 @@ func (r *reaperState) init() {
 		// children, an ignored one would be inherited.
 		signal.Notify(r.wake, syscall.SIGCHLD)
 		go r.loop()
+		r.poke() // children that exited before the signal was caught
 	})
 }
 
@@ -202,7 +216,7 @@ func (r *reaperState) poll() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for pid, p := range r.procs {
-		if p.hold {
+		if p.hold || p.claimed {
 			continue
 		}
 		for {
@@ -213,9 +227,11 @@ func (r *reaperState) poll() {
 				if err == nil && info.Signo != 0 {
 					f := p.beforeReap
 					p.beforeReap = nil
+					p.inHook = true
 					r.mu.Unlock()
 					f(p)
 					r.mu.Lock()
+					p.inHook = false
 				}
 			}
 			var ws syscall.WaitStatus
@@ -257,6 +273,45 @@ func (r *reaperState) poll() {
 	}
 }
 
+// claim takes p from the reaper for a direct wait, unless the reaper must
+// handle it (held, traced, already reaped or claimed).
+func (p *Process) claim() bool {
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	if p.state == Exited || p.hold || p.claimed || p.inHook || p.beforeReap != nil {
+		return false
+	}
+	p.claimed = true
+	return true
+}
+
+// waitClaimed blocks in wait4 until the claimed p exits, then records it
+// as the reaper would. Waiting in the waiter's own thread saves the
+// SIGCHLD -> reaper goroutine -> channel hand-off on every foreground
+// command; stops are not reported (only Job.Wait without stops claims).
+func (p *Process) waitClaimed() {
+	var ws syscall.WaitStatus
+	var ru syscall.Rusage
+	var err error
+	for {
+		_, err = syscall.Wait4(p.Pid, &ws, 0, &ru)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	reaper.mu.Lock()
+	defer reaper.mu.Unlock()
+	if err == nil {
+		p.status = ws
+		p.rusage = ru
+	}
+	p.state = Exited
+	p.ended = time.Now()
+	delete(reaper.procs, p.Pid)
+	close(p.done)
+	p.notify()
+}
+
 func (p *Process) notify() {
 	for _, c := range p.listeners {
 		select {
@@ -271,7 +326,6 @@ var ErrNoFile = errors.New("no such file")
 
 // Start forks and execs c. On success the reaper owns the new process.
 func Start(c *Cmd) (*Process, error) {
-	reaper.init()
 	files := make([]uintptr, len(c.Files))
 	for i, f := range c.Files {
 		if f == nil {

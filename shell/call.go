@@ -126,7 +126,7 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	r.params = args
 	retTrap := r.traps["RETURN"]
 	r.funcDepth++
-	r.funcNames = append([]string{name}, r.funcNames...)
+	r.funcNames = append(r.funcNames, name) // innermost last (see FUNCNAME)
 	r.pushCall(name, r.funcFile(name))
 	defer r.popCall()
 	r.vars.pushFrame()
@@ -141,7 +141,7 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 		r.returning = returning
 	}
 	r.vars.popFrame()
-	r.funcNames = r.funcNames[1:]
+	r.funcNames = r.funcNames[:len(r.funcNames)-1]
 	r.funcDepth--
 	r.params = oldParams
 	if r.returning {
@@ -162,6 +162,11 @@ func (r *Runner) lookPath(name string) (string, error) {
 		return p, nil
 	}
 	pathVar := r.vars.get("PATH").Str
+	if r.subshell > 0 {
+		if p, ok := r.sh.pathCache.Load(pathCacheKey(pathVar, name)); ok {
+			return p.(string), nil
+		}
+	}
 	var firstNonExec string
 	for _, dir := range filepath.SplitList(pathVar) {
 		if dir == "" {
@@ -200,10 +205,17 @@ func (r *Runner) unhash(name string) {
 
 func (r *Runner) setHash(name, path string) {
 	if r.subshell > 0 {
-		return // a subshell's hash table is its parent's; leave it be
+		// A subshell's hash table is its parent's; leave it be, but
+		// remember the search for the next pipeline stage.
+		r.sh.pathCache.Store(pathCacheKey(r.vars.get("PATH").Str, name), path)
+		return
 	}
 	r.hash[name] = path
 }
+
+// pathCacheKey keys the subshells' PATH search cache: a program name
+// under one value of PATH.
+func pathCacheKey(pathVar, name string) string { return name + "\x00" + pathVar }
 
 // external runs a program and waits for it. extraEnv holds additional
 // NAME=value pairs.
@@ -273,6 +285,7 @@ func (r *Runner) startError(name, path string, args []string, err error) int {
 			r.errf("%s: No such file or directory", name)
 		} else {
 			r.unhash(name)
+			r.sh.pathCache.Delete(pathCacheKey(r.vars.get("PATH").Str, name))
 			r.errf("%s: command not found", name)
 		}
 		return 127

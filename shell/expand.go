@@ -70,6 +70,9 @@ func (r *Runner) path(name string) string {
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	words = r.fixAssocLen(words)
+	if fs, ok := r.quickFields(words); ok {
+		return fs, nil // nothing to split or glob
+	}
 	words, err := r.fixWords(words)
 	if err != nil {
 		return nil, err
@@ -81,6 +84,9 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
+	if s, ok := r.quickLiteral(w); ok {
+		return s, nil
+	}
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err
@@ -107,6 +113,9 @@ func (r *Runner) document(w *syntax.Word) (string, error) {
 func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
 	if n, ok, err := r.arithIndexed(x); ok {
 		return n, err
+	}
+	if n, ok := r.quickArith(x); ok {
+		return n, nil
 	}
 	return expand.Arithm(r.cfg(), x)
 }
@@ -162,9 +171,8 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := io.Copy(w, pr)
+		done <- copyOutput(w, pr)
 		pr.Close()
-		done <- err
 	}()
 	sub := r.subshellCopy()
 	sub.fds.set(1, newFdRef(pw))
@@ -178,6 +186,31 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 		return &statusError{status: 130}
 	}
 	return nil
+}
+
+// copyOutput copies a substitution's output from pr to w. Unlike io.Copy
+// (whose *os.File source would allocate a 32 KiB buffer per call) it reads
+// into a small buffer first, enough for the typical short output.
+func copyOutput(w io.Writer, pr *os.File) error {
+	var small [512]byte
+	buf := small[:]
+	for {
+		n, err := pr.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if n == len(buf) && len(buf) < 64<<10 {
+				buf = make([]byte, 64<<10) // a large output: read in big chunks
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // A procSubstRun is one running process substitution: the shell's end of

@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
+
+	"gosh/exec"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/pattern"
@@ -102,11 +105,16 @@ func (r *Runner) RunSource(src []byte, name string) int {
 		}
 	}
 	if err == nil {
-		for _, st := range f.Stmts {
+		execLast := r.execLast
+		r.execLast = false
+		for i, st := range f.Stmts {
 			if r.stop() {
 				break
 			}
 			echo.upTo(r, st)
+			if execLast && i == len(f.Stmts)-1 {
+				r.tryExecLast(st)
+			}
 			r.topStmt(st)
 		}
 		return r.lastStatus
@@ -524,6 +532,7 @@ func (sub *Runner) finishSubshell() int {
 	}
 	sub.fds.release() // first: a redirection may hold a process substitution's pipe
 	sub.waitProcSubsts()
+	sub.vars.release()
 	return status
 }
 
@@ -899,6 +908,58 @@ func (r *Runner) SetParams(arg0 string, params []string) {
 // RunCommand runs the program given to gosh -c.
 func (r *Runner) RunCommand(src string) int {
 	return r.RunSource([]byte(src), "-c")
+}
+
+// RunCommandExec is RunCommand for a shell that ends with the program: as
+// in sh, when nothing remains to be done after it, its last command
+// replaces the process (see tryExecLast).
+func (r *Runner) RunCommandExec(src string) int {
+	r.execLast = true
+	defer func() { r.execLast = false }()
+	return r.RunCommand(src)
+}
+
+// tryExecLast execs st in place of the shell, as sh -c does with its last
+// command, saving a fork and a wait, when that cannot be told apart from
+// running it: a plain external command (no assignments, redirections or
+// expansions with side effects), no traps, no job control, tracing, hooks
+// or children left, and the shell's fds exactly its own 0, 1 and 2. It
+// returns only when it did not exec.
+func (r *Runner) tryExecLast(st *syntax.Stmt) {
+	ce, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Background || st.Negated || len(st.Redirs) > 0 || len(ce.Assigns) > 0 || len(ce.Args) == 0 {
+		return
+	}
+	if r.stop() || r.subshell > 0 || r.opts.Interactive || r.opts.Monitor || r.opts.Xtrace || r.opts.Noexec || r.opts.Trace ||
+		len(r.traps) > 0 || r.sh.hooks.Open != nil || r.sh.hooks.NewPipe != nil || r.sh.hooks.BeforeStart != nil ||
+		r.sh.term != nil || r.sh.pid != os.Getpid() ||
+		len(r.jobs.Jobs()) > 0 || exec.Children() > 0 {
+		return
+	}
+	name := ce.Args[0].Lit()
+	if name == "" || r.funcs[name] != nil || builtins[name] != nil {
+		return
+	}
+	if len(r.fds) < 3 || r.fds.get(0) != os.Stdin || r.fds.get(1) != os.Stdout || r.fds.get(2) != os.Stderr {
+		return
+	}
+	for _, d := range r.fds[3:] {
+		if d != nil {
+			return
+		}
+	}
+	args, ok := r.quickFields(ce.Args)
+	if !ok || len(args) == 0 || args[0] != name {
+		return
+	}
+	path, err := r.lookPath(name)
+	if err != nil {
+		return
+	}
+	r.line = st.Pos().Line()
+	// On failure (a script without #!, no permission...) the normal path
+	// runs the command and reports.
+	syscall.Exec(path, args, r.vars.environ())
 }
 
 // RunInteractive runs statements parsed from an interactive line.

@@ -46,6 +46,10 @@ type stage struct {
 	done   chan int // status of an in-process stage
 	fail   int      // status when the stage failed before starting
 	failed bool
+
+	// inline, if set, runs the in-process stage on the caller's goroutine
+	// (finishPipeline does, before waiting for any stage).
+	inline func()
 }
 
 // jobControl reports whether this runner manages its children as jobs:
@@ -158,13 +162,24 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			continue
 		}
 		s.proc = p
+		s.sub.vars.release() // the stage runs no shell code
 		procs = append(procs, p)
 		if pgid == 0 {
 			pgid = p.Pid
 			leader = p
 		}
 	}
-	// Pass 2: in-process stages on goroutines, joining the group.
+	// Pass 2: in-process stages on goroutines, joining the group. In the
+	// foreground the last of them is left to finishPipeline, on this
+	// goroutine: one goroutine start and hand-off fewer per pipeline.
+	// Not under job control, where a stopped job must give the terminal
+	// back while its in-shell stages still run.
+	last := -1
+	for i, s := range stages {
+		if !bg && !r.jobControl() && s.proc == nil && !s.failed {
+			last = i
+		}
+	}
 	for i, s := range stages {
 		if s.proc != nil || s.failed {
 			continue
@@ -180,7 +195,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		}
 		s.sub.fg = false
 		s.done = make(chan int, 1)
-		go func(s *stage) {
+		run := func(s *stage) {
 			sub := s.sub
 			sub.guard(func() {
 				if s.ready {
@@ -192,7 +207,12 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			status := sub.finishSubshell()
 			tr.Ended(i)
 			s.done <- status
-		}(s)
+		}
+		if i == last {
+			s.inline = func() { run(s) }
+			continue
+		}
+		go run(s)
 	}
 	if len(procs) == 0 {
 		return stages, nil
@@ -258,6 +278,11 @@ func (r *Runner) prepareStage(s *stage) bool {
 func (r *Runner) finishPipeline(stages []*stage, job *exec.Job) int {
 	if stages == nil {
 		return 1
+	}
+	for _, s := range stages {
+		if s.inline != nil {
+			s.inline() // before anything waits (see startPipeline)
+		}
 	}
 	if job == nil {
 		return r.pipelineStatus(stages, nil)
@@ -377,6 +402,13 @@ func (r *Runner) waitState(job *exec.Job, stops bool) exec.State {
 	s := &r.sh.sigs
 	s.fgWait.Add(1)
 	defer s.fgWait.Add(-1)
+	if !stops && s.trapped.Load() == 0 && !s.exitTrap.Load() {
+		// Nothing can need this goroutine before the job ends (with no
+		// trap and no EXIT trap, a watched signal ends the shell from
+		// the reaper, see mustDieNow): reap the children directly,
+		// saving the reaper -> channel hand-off per command.
+		return job.Wait(false)
+	}
 	for {
 		st := job.State()
 		if st == exec.Exited || (stops && st == exec.Stopped) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,10 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// pathCache remembers PATH searches made in subshells (pipeline
+	// stages), which must not fill the shell's own hash table: name and
+	// PATH -> path, dropped when exec finds the file gone.
+	pathCache sync.Map
 	// jobs is the main runner's job table: a job stopped while an
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
@@ -155,6 +160,7 @@ type Runner struct {
 	// childHook is told of every process this runner and its subshells
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
+	execLast  bool // RunCommandExec: the program's last command may exec
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
@@ -309,7 +315,7 @@ func (r *Runner) subshellCopy() *Runner {
 		lastBg:      r.lastBg,
 		line:        r.line,
 		funcDepth:   r.funcDepth,
-		funcNames:   r.funcNames,
+		funcNames:   slices.Clip(r.funcNames), // appends must not share
 		ctx:         r.ctx,
 		noErrexit:   r.noErrexit,
 		pgroup:      r.pgroup,

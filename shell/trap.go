@@ -378,6 +378,8 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 	}
 	s := &r.sh.sigs
 	s.init()
+	// os/signal must find its own handler in place (see exec.DefaultSignal).
+	exec.RestoreSignal(sig)
 	bit := sigBit(sig)
 	switch {
 	case reset:
@@ -395,6 +397,9 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 		signal.Ignore(sig)
 	case reset:
 		signal.Reset(sig)
+		if sig == syscall.SIGQUIT && !r.opts.Interactive {
+			exec.DefaultSignal(sig) // sh's default, not Go's stack dump
+		}
 		if r.sh.onTrapReset != nil {
 			r.sh.onTrapReset(sig)
 		}

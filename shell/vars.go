@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -16,6 +17,11 @@ import (
 // innermost scope that has the name wins.
 type varTable struct {
 	global map[string]expand.Variable
+	// share, when not nil, counts the tables sharing global (a subshell
+	// copy and its parent share it until one writes or the copy ends): a
+	// shared map is never written, only copied, so tables on different
+	// goroutines may read it at once.
+	share  *atomic.Int32
 	frames []map[string]expand.Variable
 	// envCache is the exported environment, rebuilt when envDirty.
 	envCache []string
@@ -26,10 +32,22 @@ func newVarTable() *varTable {
 	return &varTable{global: make(map[string]expand.Variable, 64), envDirty: true}
 }
 
-// clone copies the table for a subshell. Values are copied on write, so the
-// maps are copied but slices inside Variables are shared until changed.
+// clone copies the table for a subshell. The global scope is shared until
+// one side writes it (a command substitution usually writes nothing);
+// function frames are small and copied. Values are copied on write, so
+// slices inside Variables are shared until changed.
 func (t *varTable) clone() *varTable {
-	c := &varTable{global: maps.Clone(t.global), envCache: t.envCache, envDirty: t.envDirty}
+	if t.share == nil {
+		t.share = new(atomic.Int32)
+		t.share.Store(1)
+	}
+	t.share.Add(1)
+	if t.envDirty {
+		// Build the environment once here rather than in every copy that
+		// starts a program (each pipeline stage).
+		t.environ()
+	}
+	c := &varTable{global: t.global, share: t.share, envCache: t.envCache, envDirty: t.envDirty}
 	if len(t.frames) > 0 {
 		c.frames = make([]map[string]expand.Variable, len(t.frames))
 		for i, f := range t.frames {
@@ -39,17 +57,51 @@ func (t *varTable) clone() *varTable {
 	return c
 }
 
-func (t *varTable) lookup(name string) (expand.Variable, map[string]expand.Variable) {
+// writableGlobal returns the global scope, first copying it if another
+// table still shares it.
+func (t *varTable) writableGlobal() map[string]expand.Variable {
+	if t.share != nil {
+		if t.share.Load() > 1 {
+			t.global = maps.Clone(t.global)
+			t.share.Add(-1)
+		}
+		t.share = nil
+	}
+	return t.global
+}
+
+// release ends a subshell copy's use of the table: the scope it shares
+// becomes writable in place for the others. The table must not be used
+// after.
+func (t *varTable) release() {
+	if t.share != nil {
+		t.share.Add(-1)
+		t.share = nil
+	}
+}
+
+// lookup returns name's variable and the index of the frame holding it:
+// -1 for the global scope, -2 when no scope has it.
+func (t *varTable) lookup(name string) (expand.Variable, int) {
 	for i := len(t.frames) - 1; i >= 0; i-- {
 		if v, ok := t.frames[i][name]; ok {
-			return v, t.frames[i]
+			return v, i
 		}
 	}
 	v, ok := t.global[name]
 	if ok {
-		return v, t.global
+		return v, -1
 	}
-	return v, nil
+	return v, -2
+}
+
+// scope returns the map of a scope index from lookup (-2 meaning global),
+// ready for writing.
+func (t *varTable) scope(i int) map[string]expand.Variable {
+	if i >= 0 {
+		return t.frames[i]
+	}
+	return t.writableGlobal()
 }
 
 func (t *varTable) get(name string) expand.Variable {
@@ -60,14 +112,11 @@ func (t *varTable) get(name string) expand.Variable {
 // set stores v under name in the scope that holds name already, or in the
 // global scope.
 func (t *varTable) set(name string, v expand.Variable) {
-	old, scope := t.lookup(name)
-	if scope == nil {
-		scope = t.global
-	}
+	old, i := t.lookup(name)
 	if v.Exported || old.Exported {
 		t.envDirty = true
 	}
-	scope[name] = v
+	t.scope(i)[name] = v
 }
 
 // setLocal declares name in the innermost function scope.
@@ -85,10 +134,11 @@ func (t *varTable) setLocal(name string, v expand.Variable) {
 }
 
 func (t *varTable) unset(name string) {
-	old, scope := t.lookup(name)
-	if scope == nil {
+	old, i := t.lookup(name)
+	if i == -2 {
 		return
 	}
+	scope := t.scope(i)
 	if old.Exported {
 		t.envDirty = true
 	}

@@ -15,7 +15,10 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	stop := startProfile()
+	status := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(status)
 }
 
 const usageText = `usage: gosh [option ...] [-c command [name [arg ...]] | script [arg ...] | -s [arg ...]]
@@ -175,7 +178,11 @@ func runShell(args []string, stdin, stdout, stderr *os.File) int {
 			name, params = params[0], params[1:]
 		}
 		r.SetParams(name, params)
-		r.RunCommand(inv.command)
+		if os.Getenv(goroutinesEnv) != "" {
+			r.RunCommand(inv.command) // gosh must live to print the count
+		} else {
+			r.RunCommandExec(inv.command)
+		}
 		return r.Exit()
 	case len(inv.operands) > 0 && !inv.stdin:
 		path := inv.operands[0]

@@ -16,24 +16,26 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// installSignals sets the shell's own signal handling: every signal it
-// handles is caught with signal.Notify, so children start with default
-// dispositions.
+// installSignals sets the shell's own signal handling: a non-interactive
+// shell dies of SIGQUIT with the kernel's default action rather than Go's
+// stack dump (goshexec.DefaultSignal, cheaper than catching it to die);
+// every signal an interactive shell handles is caught with signal.Notify,
+// so children start with default dispositions.
 func installSignals(r *shell.Runner) {
-	quit := make(chan os.Signal, 1)
-	signal.Notify(quit, syscall.SIGQUIT)
-	go func() {
-		for range quit {
-			if !r.Options().Interactive {
-				dieBySignal(syscall.SIGQUIT)
-			}
-		}
-	}()
+	goshexec.DefaultSignal(syscall.SIGQUIT)
 }
 
 // interact runs the read-eval loop of an interactive shell.
 func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) int {
 	r.SetInteractive(true)
+	// SIGQUIT is caught and does nothing, as in bash.
+	goshexec.RestoreSignal(syscall.SIGQUIT)
+	quit := make(chan os.Signal, 1)
+	signal.Notify(quit, syscall.SIGQUIT)
+	go func() {
+		for range quit {
+		}
+	}()
 	restore, err := setupJobControl(r, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "gosh: no job control in this shell: %v\n", err)
