@@ -78,7 +78,11 @@ opts:
 }
 
 // echoEscapes expands echo -e escapes; stop is set by \c.
-func echoEscapes(s string) (string, bool) {
+func echoEscapes(s string) (string, bool) { return expandEscapes(s, false) }
+
+// expandEscapes expands echo -e escapes, or with printfB those of
+// printf's %b, which also takes \NNN octal without a leading 0.
+func expandEscapes(s string, printfB bool) (string, bool) {
 	if !strings.Contains(s, `\`) {
 		return s, false
 	}
@@ -118,6 +122,18 @@ func echoEscapes(s string) (string, bool) {
 			}
 			b.WriteByte(byte(n))
 			i = j - 1
+		case '1', '2', '3', '4', '5', '6', '7':
+			if !printfB {
+				b.WriteByte('\\')
+				b.WriteByte(s[i])
+				continue
+			}
+			n, j := 0, i
+			for ; j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7'; j++ {
+				n = n*8 + int(s[j]-'0')
+			}
+			b.WriteByte(byte(n))
+			i = j - 1
 		case 'x':
 			n, j := 0, i+1
 			for ; j < len(s) && j < i+3 && isHex(s[j]); j++ {
@@ -129,6 +145,10 @@ func echoEscapes(s string) (string, bool) {
 				b.WriteByte(byte(n))
 			}
 			i = j - 1
+		case 'u', 'U':
+			e, adv, _ := printfEscape(s[i-1:])
+			b.WriteString(e)
+			i += adv - 2
 		default:
 			b.WriteByte('\\')
 			b.WriteByte(s[i])
@@ -181,8 +201,11 @@ func builtinPrintf(r *Runner, args []string) int {
 		args = args[n:]
 	}
 	if varName != "" {
-		if err := r.setVarString(varName, out.String()); err != nil {
+		if err := r.assignNamed(varName, out.String()); err != nil {
 			r.errf("printf: %v", err)
+			if _, bad := err.(badIdentError); bad {
+				return 2
+			}
 			return 1
 		}
 		return status
@@ -257,23 +280,40 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 			return b.String(), used, fmt.Errorf("`%s': missing format character", format[i:])
 		}
 		verb := format[j]
+		var timeFmt string
+		if verb == '(' {
+			end := strings.Index(format[j:], ")T")
+			if end < 0 {
+				return b.String(), used, fmt.Errorf("`%s': missing format character", format[i:])
+			}
+			timeFmt = format[j+1 : j+end]
+			j += end + 1
+			verb = 'T'
+		}
 		i = j
 		arg, _ := next()
+		sspec := strings.ReplaceAll(spec, "0", "")
+		if k := strings.IndexAny(spec, "123456789."); k >= 0 {
+			// keep zeros that are digits of the width or precision
+			sspec = strings.ReplaceAll(spec[:k], "0", "") + spec[k:]
+		}
 		switch verb {
 		case 's':
-			fmt.Fprintf(&b, spec+"s", arg)
+			fmt.Fprintf(&b, sspec+"s", arg)
 		case 'b':
-			s, stop := echoEscapes(arg)
-			fmt.Fprintf(&b, spec+"s", s)
+			s, stop := expandEscapes(arg, true)
+			fmt.Fprintf(&b, sspec+"s", s)
 			if stop {
 				return b.String(), len(args), nil
 			}
 		case 'q':
-			fmt.Fprintf(&b, spec+"s", shellQuoteBash(arg))
+			fmt.Fprintf(&b, sspec+"s", shellQuoteBash(arg))
 		case 'c':
 			if arg != "" {
-				fmt.Fprintf(&b, spec+"s", arg[:1])
+				fmt.Fprintf(&b, sspec+"s", arg[:1])
 			}
+		case 'T':
+			fmt.Fprintf(&b, sspec+"s", r.strftime(timeFmt, arg))
 		case 'd', 'i':
 			n, err := printfInt(arg)
 			if err != nil && firstErr == nil {
@@ -290,6 +330,9 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 			n, err := printfInt(arg)
 			if err != nil && firstErr == nil {
 				firstErr = err
+			}
+			if n == 0 {
+				spec = strings.ReplaceAll(spec, "#", "") // C prints a bare 0
 			}
 			fmt.Fprintf(&b, spec+string(verb), uint64(n))
 		case 'e', 'E', 'f', 'F', 'g', 'G', 'a', 'A':
@@ -313,23 +356,41 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 	return b.String(), used, firstErr
 }
 
+// printfInt converts a printf integer argument as C's strtol does: a
+// leading quote gives the character's code; on trailing garbage the
+// number read so far is used and an error is reported.
 func printfInt(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	t := strings.TrimLeft(s, " \t\n")
+	if strings.TrimSpace(t) == "" {
 		return 0, nil
 	}
-	if (s[0] == '\'' || s[0] == '"') && len(s) > 1 {
-		return int64([]rune(s[1:])[0]), nil
-	}
-	n, err := strconv.ParseInt(s, 0, 64)
-	if err != nil {
-		// Octal with a leading 0, as C's strtol.
-		if u, err2 := strconv.ParseUint(s, 0, 64); err2 == nil {
-			return int64(u), nil
+	if t[0] == '\'' || t[0] == '"' {
+		if len(t) == 1 {
+			return 0, nil
 		}
-		return 0, fmt.Errorf("%s: invalid number", s)
+		return int64([]rune(t[1:])[0]), nil
 	}
-	return n, nil
+	if n, err := strconv.ParseInt(t, 0, 64); err == nil {
+		return n, nil
+	}
+	if u, err := strconv.ParseUint(t, 0, 64); err == nil {
+		return int64(u), nil
+	}
+	// Longest prefix that is a number (trailing blanks are an error too).
+	if u := strings.TrimRight(t, " \t\n"); u != t {
+		if n, err := strconv.ParseInt(u, 0, 64); err == nil {
+			return n, fmt.Errorf("%s: invalid number", s)
+		}
+	}
+	k := 0
+	if k < len(t) && (t[k] == '-' || t[k] == '+') {
+		k++
+	}
+	for k < len(t) && t[k] >= '0' && t[k] <= '9' {
+		k++
+	}
+	n, _ := strconv.ParseInt(strings.TrimPrefix(t[:k], "+"), 10, 64)
+	return n, fmt.Errorf("%s: invalid number", s)
 }
 
 // printfEscape expands one backslash escape of a printf format.
@@ -344,6 +405,15 @@ func printfEscape(s string) (string, int, bool) {
 		n, j := 0, 1
 		for ; j < len(s) && j < 4 && s[j] >= '0' && s[j] <= '7'; j++ {
 			n = n*8 + int(s[j]-'0')
+		}
+		return string([]byte{byte(n)}), j, false
+	case 'x':
+		n, j := 0, 2
+		for ; j < len(s) && j < 4 && isHex(s[j]); j++ {
+			n = n*16 + hexVal(s[j])
+		}
+		if j == 2 {
+			return s[:2], 2, false
 		}
 		return string([]byte{byte(n)}), j, false
 	case 'u', 'U':
@@ -509,6 +579,11 @@ func builtinRead(r *Runner, args []string) int {
 // IFS, the last one getting the rest.
 func (r *Runner) assignRead(line string, names []string, arrayName string, raw, exact bool) {
 	if exact {
+		for i, name := range names {
+			if i > 0 {
+				r.setVarString(name, "")
+			}
+		}
 		name := "REPLY"
 		if len(names) > 0 {
 			name = names[0]
@@ -516,25 +591,102 @@ func (r *Runner) assignRead(line string, names []string, arrayName string, raw, 
 		r.setVarString(name, line)
 		return
 	}
+	ifs := " \t\n"
+	if v := r.vars.get("IFS"); v.IsSet() {
+		ifs = v.String()
+	}
 	if arrayName != "" {
-		fields := readFieldsBytes(r.cfg(), line, -1, raw)
-		r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields})
+		fields := readSplit(line, ifs, -1, raw)
+		if err := r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields}); err != nil {
+			r.errf("read: %v", err)
+		}
 		return
 	}
 	if len(names) == 0 {
-		r.setVarString("REPLY", line)
+		// REPLY gets the line with escapes removed but no IFS trimming.
+		r.setVarString("REPLY", strings.Join(readSplit(line, "", 1, raw), ""))
 		return
 	}
-	fields := readFieldsBytes(r.cfg(), line, len(names), raw)
+	fields := readSplit(line, ifs, len(names), raw)
 	for i, name := range names {
 		val := ""
 		if i < len(fields) {
 			val = fields[i]
 		}
-		if err := r.setVarString(name, val); err != nil {
+		if err := r.assignNamed(name, val); err != nil {
 			r.errf("read: %v", err)
 		}
 	}
+}
+
+// readSplit splits a line read by read into at most n fields (n < 0: no
+// limit) as POSIX field splitting does: IFS whitespace runs and single
+// other IFS characters (with the whitespace around them) delimit fields;
+// leading and trailing IFS whitespace is dropped; the last of n fields
+// takes the rest of the line, minus one trailing delimiter. Unless raw, a
+// backslash quotes the next character, which then never delimits.
+func readSplit(line, ifs string, n int, raw bool) []string {
+	var text []byte
+	var quoted []bool
+	for i := 0; i < len(line); i++ {
+		if !raw && line[i] == '\\' && i+1 < len(line) {
+			i++
+			text = append(text, line[i])
+			quoted = append(quoted, true)
+			continue
+		}
+		text = append(text, line[i])
+		quoted = append(quoted, false)
+	}
+	isIFS := func(i int) bool { return !quoted[i] && strings.IndexByte(ifs, text[i]) >= 0 }
+	isWS := func(i int) bool {
+		return isIFS(i) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')
+	}
+	if ifs == "" {
+		return []string{string(text)}
+	}
+	i := 0
+	for i < len(text) && isWS(i) {
+		i++
+	}
+	var fields []string
+	for i < len(text) {
+		if n > 0 && len(fields) == n-1 {
+			// The last field: the rest, trimmed.
+			end := len(text)
+			for end > i && isWS(end-1) {
+				end--
+			}
+			if end > i && isIFS(end-1) {
+				k := end - 1
+				for k > i && isWS(k-1) {
+					k--
+				}
+				if k == i || !isIFS(k-1) {
+					end = k
+				}
+			}
+			fields = append(fields, string(text[i:end]))
+			return fields
+		}
+		start := i
+		for i < len(text) && !isIFS(i) {
+			i++
+		}
+		fields = append(fields, string(text[start:i]))
+		// Consume one delimiter: whitespace, at most one other IFS
+		// character, whitespace.
+		for i < len(text) && isWS(i) {
+			i++
+		}
+		if i < len(text) && isIFS(i) && !isWS(i) {
+			i++
+			for i < len(text) && isWS(i) {
+				i++
+			}
+		}
+	}
+	return fields
 }
 
 // readUntil reads from f up to delim (or n bytes). It keeps backslash
@@ -550,7 +702,8 @@ func readUntil(r *Runner, f *os.File, delim byte, n int, raw, exact bool, deadli
 	if seekable && deadline.IsZero() {
 		return readSeekable(f, delim, n, raw, exact)
 	}
-	for n < 0 || buf.Len() < n {
+	got := 0 // characters read, a backslash escape counting as one
+	for n < 0 || got < n {
 		if !deadline.IsZero() {
 			left := time.Until(deadline)
 			if left <= 0 || !pollReadable(f, left) {
@@ -584,9 +737,11 @@ func readUntil(r *Runner, f *os.File, delim byte, n int, raw, exact bool, deadli
 			}
 			buf.WriteByte('\\')
 			buf.WriteByte(one[0])
+			got++
 			continue
 		}
 		buf.WriteByte(c)
+		got++
 	}
 	return buf.String(), false, false, nil
 }

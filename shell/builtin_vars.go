@@ -23,6 +23,7 @@ func init() {
 type declFlags struct {
 	array, assoc, integer, readonly, export, global, print, funcs, funcNames bool
 	unexport, unreadonly, nameref                                            bool
+	unNameref                                                                bool
 }
 
 // declItem is one operand: a name, maybe with a value or an array.
@@ -124,7 +125,7 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 				if variant == "export" {
 					fl.unexport = true
 				} else {
-					fl.nameref = on
+					fl.nameref, fl.unNameref = on, !on
 				}
 			case 'l', 'u', 't':
 			default:
@@ -198,6 +199,9 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	if cur.ReadOnly && (it.value != nil || it.assign != nil) {
 		return fmt.Errorf("%s: readonly variable", name)
 	}
+	if fl.nameref || (fl.unNameref && cur.Kind == expand.NameRef) {
+		return r.declareRef(name, cur, it, fl.nameref)
+	}
 	switch {
 	case fl.assoc && cur.Kind != expand.Associative:
 		cur.Kind, cur.Map, cur.List = expand.Associative, map[string]string{}, nil
@@ -257,6 +261,43 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	return nil
 }
 
+// declareRef makes name a nameref (declare -n) to the variable named by
+// its value, or (declare +n) a plain variable holding that name again.
+// The reference itself is stored, not written through.
+func (r *Runner) declareRef(name string, cur expand.Variable, it declItem, on bool) error {
+	target := cur.Str
+	switch {
+	case it.assign != nil && it.assign.Array == nil:
+		s, err := r.literal(it.assign.Value)
+		if err != nil {
+			return err
+		}
+		target = s
+	case it.value != nil:
+		target = *it.value
+	}
+	if on {
+		if target != "" && !validName(target) && !validRefTarget(target) {
+			return fmt.Errorf("`%s': invalid variable name for name reference", target)
+		}
+		if target == name {
+			return fmt.Errorf("%s: nameref variable self references not allowed", name)
+		}
+		cur.Kind, cur.Str, cur.Set = expand.NameRef, target, true
+	} else {
+		cur.Kind, cur.Str, cur.Set = expand.String, target, true
+	}
+	cur.List, cur.Map, cur.Indexes = nil, nil, nil
+	r.vars.set(name, cur)
+	return nil
+}
+
+// validRefTarget accepts name[subscript] as a nameref target.
+func validRefTarget(s string) bool {
+	i := strings.IndexByte(s, '[')
+	return i > 0 && strings.HasSuffix(s, "]") && validName(s[:i])
+}
+
 // integersShared reports whether r.integers belongs to a parent runner.
 func (r *Runner) integersShared() bool { return r.intOwner != r }
 
@@ -279,7 +320,9 @@ func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 			status = 1
 			continue
 		}
-		if namesOnly {
+		if namesOnly && len(items) > 0 {
+			fmt.Fprintln(r.out(), n) // declare -F name prints just the name
+		} else if namesOnly {
 			fmt.Fprintf(r.out(), "declare -f %s\n", n)
 		} else {
 			fmt.Fprintln(r.out(), funcText(n, body))
@@ -291,12 +334,35 @@ func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 // printVars prints variables in a form the shell can read back.
 func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 	var names []string
-	if len(items) > 0 {
+	switch {
+	case len(items) > 0:
 		for _, it := range items {
 			names = append(names, it.name)
 		}
-	} else {
+	case variant == "local":
+		// Only the current function's locals.
+		if n := len(r.vars.frames); n > 0 {
+			for name := range r.vars.frames[n-1] {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+		}
+	default:
 		names = r.vars.names()
+	}
+	if len(items) == 0 && !fl.print && (variant == "declare" || variant == "typeset") &&
+		!fl.export && !fl.readonly && !fl.array && !fl.assoc && !fl.nameref && !fl.integer {
+		// Plain declare lists name=value, as set does.
+		for _, n := range names {
+			if v := r.vars.get(n); v.IsSet() {
+				text := setValueText(v)
+				if v.Kind == expand.NameRef {
+					text = shellQuote(v.Str)
+				}
+				fmt.Fprintf(r.out(), "%s=%s\n", n, text)
+			}
+		}
+		return 0
 	}
 	status := 0
 	w := r.out()
@@ -309,7 +375,8 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 			if (variant == "readonly" || fl.readonly) && !v.ReadOnly {
 				continue
 			}
-			if fl.array && v.Kind != expand.Indexed || fl.assoc && v.Kind != expand.Associative {
+			if fl.array && v.Kind != expand.Indexed || fl.assoc && v.Kind != expand.Associative ||
+				fl.nameref && v.Kind != expand.NameRef || fl.integer && !r.isInteger(n) {
 				continue
 			}
 		} else if !v.Declared() {
@@ -323,6 +390,9 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 			attrs += "a"
 		case expand.Associative:
 			attrs += "A"
+		}
+		if v.Kind == expand.NameRef {
+			attrs += "n"
 		}
 		if r.isInteger(n) {
 			attrs += "i"
@@ -353,7 +423,11 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 			fmt.Fprintf(w, "%s%s\n", prefix, n)
 			continue
 		}
-		fmt.Fprintf(w, "%s%s=%s\n", prefix, n, valueText(v))
+		text := valueText(v)
+		if v.Kind == expand.NameRef {
+			text = dquote(v.Str)
+		}
+		fmt.Fprintf(w, "%s%s=%s\n", prefix, n, text)
 	}
 	return status
 }
@@ -376,15 +450,72 @@ func valueText(v expand.Variable) string {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf("[%s]=%s", shellQuote(k), dquote(v.Map[k]))
+			key := k
+			if shellQuote(k) != k {
+				key = dquote(k)
+			}
+			parts[i] = fmt.Sprintf("[%s]=%s", key, dquote(v.Map[k]))
 		}
 		return "(" + strings.Join(parts, " ") + " )"
 	}
 	return dquote(v.Str)
 }
 
-// dquote quotes s in double quotes, as declare -p prints values.
+// hasControl reports bytes that only $'...' quoting shows readably.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// ansiQuote quotes s as $'...', as bash does for values with control
+// characters.
+func ansiQuote(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\'':
+			b.WriteString(`\'`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\a':
+			b.WriteString(`\a`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\v':
+			b.WriteString(`\v`)
+		case 0x1b:
+			b.WriteString(`\E`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(&b, "\\%03o", c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteString("'")
+	return b.String()
+}
+
+// dquote quotes s in double quotes, as declare -p prints values ($'...'
+// when s holds control characters).
 func dquote(s string) string {
+	if hasControl(s) {
+		return ansiQuote(s)
+	}
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`")
 	return `"` + r.Replace(s) + `"`
 }
@@ -490,49 +621,6 @@ func (r *Runner) unsetIndex(name, index string) error {
 	return nil
 }
 
-// optionNames maps set -o names to option fields.
-func (r *Runner) optionPtrs() []struct {
-	name  string
-	short byte
-	p     *bool
-} {
-	o := &r.opts
-	return []struct {
-		name  string
-		short byte
-		p     *bool
-	}{
-		{"allexport", 'a', &o.Allexport},
-		{"errexit", 'e', &o.Errexit},
-		{"hashall", 'h', &o.Hashall},
-		{"monitor", 'm', &o.Monitor},
-		{"noclobber", 'C', &o.Noclobber},
-		{"noexec", 'n', &o.Noexec},
-		{"noglob", 'f', &o.Noglob},
-		{"notify", 'b', &o.Notify},
-		{"nounset", 'u', &o.Nounset},
-		{"pipefail", 0, &o.Pipefail},
-		{"trace", 0, &o.Trace},
-		{"verbose", 'v', &o.Verbose},
-		{"xtrace", 'x', &o.Xtrace},
-	}
-}
-
-// SetOption sets a set -o option by name or by short letter ("e").
-func (r *Runner) SetOption(name string, on bool) error {
-	for _, o := range r.optionPtrs() {
-		if o.name == name || (len(name) == 1 && o.short == name[0]) {
-			*o.p = on
-			return nil
-		}
-	}
-	if name == "i" {
-		r.opts.Interactive = on
-		return nil
-	}
-	return fmt.Errorf("%s: invalid option name", name)
-}
-
 func builtinSet(r *Runner, args []string) int {
 	args = args[1:]
 	if len(args) == 0 {
@@ -548,7 +636,7 @@ func builtinSet(r *Runner, args []string) int {
 		a := args[0]
 		if a == "--" {
 			args = args[1:]
-			r.params = append([]string(nil), args...)
+			r.setParamsResetGetopts(args)
 			return 0
 		}
 		if a == "-" {
@@ -583,112 +671,27 @@ func builtinSet(r *Runner, args []string) int {
 		}
 	}
 	if len(args) > 0 {
-		r.params = append([]string(nil), args...)
+		r.setParamsResetGetopts(args)
 	}
 	return 0
+}
+
+// setParamsResetGetopts replaces the positional parameters; like bash it
+// restarts getopts (OPTIND=1), since the old position means nothing now.
+func (r *Runner) setParamsResetGetopts(args []string) {
+	r.params = append([]string{}, args...)
+	r.setVarString("OPTIND", "1")
+	r.optPos, r.optIndSeen = 0, 1
 }
 
 func setValueText(v expand.Variable) string {
 	if v.Kind == expand.Indexed || v.Kind == expand.Associative {
 		return valueText(v)
 	}
+	if hasControl(v.Str) {
+		return ansiQuote(v.Str)
+	}
 	return shellQuote(v.Str)
-}
-
-// printOptions lists options: set -o as a table, set +o as commands.
-func (r *Runner) printOptions(table bool) {
-	for _, o := range r.optionPtrs() {
-		if table {
-			state := "off"
-			if *o.p {
-				state = "on"
-			}
-			fmt.Fprintf(r.out(), "%-15s\t%s\n", o.name, state)
-		} else {
-			sign := "+"
-			if *o.p {
-				sign = "-"
-			}
-			fmt.Fprintf(r.out(), "set %so %s\n", sign, o.name)
-		}
-	}
-}
-
-func builtinShopt(r *Runner, args []string) int {
-	args = args[1:]
-	mode := byte(0)
-	quiet := false
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		for _, c := range args[0][1:] {
-			switch c {
-			case 's', 'u':
-				mode = byte(c)
-			case 'q':
-				quiet = true
-			case 'p', 'o':
-			default:
-				return r.usage("shopt", "-%c: invalid option", c)
-			}
-		}
-		args = args[1:]
-	}
-	o := &r.opts
-	opts := []struct {
-		name string
-		p    *bool
-	}{
-		{"dotglob", &o.DotGlob}, {"expand_aliases", &o.ExpandAliases}, {"extglob", &o.ExtGlob},
-		{"globstar", &o.GlobStar}, {"lastpipe", &o.LastPipe}, {"nocaseglob", &o.NoCaseGlob},
-		{"nullglob", &o.NullGlob},
-	}
-	find := func(n string) *bool {
-		for _, x := range opts {
-			if x.name == n {
-				return x.p
-			}
-		}
-		return nil
-	}
-	if len(args) == 0 {
-		for _, x := range opts {
-			if mode == 's' && !*x.p || mode == 'u' && *x.p {
-				continue
-			}
-			state := "off"
-			if *x.p {
-				state = "on"
-			}
-			fmt.Fprintf(r.out(), "%-15s\t%s\n", x.name, state)
-		}
-		return 0
-	}
-	status := 0
-	for _, n := range args {
-		p := find(n)
-		if p == nil {
-			r.errf("shopt: %s: invalid shell option name", n)
-			status = 1
-			continue
-		}
-		switch mode {
-		case 's':
-			*p = true
-		case 'u':
-			*p = false
-		default:
-			if !*p {
-				status = 1
-			}
-			if !quiet {
-				state := "off"
-				if *p {
-					state = "on"
-				}
-				fmt.Fprintf(r.out(), "%-15s\t%s\n", n, state)
-			}
-		}
-	}
-	return status
 }
 
 var _ = strconv.Itoa

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -112,7 +113,15 @@ func builtinBreak(r *Runner, args []string) int {
 	if len(args) > 1 {
 		var err error
 		n, err = strconv.Atoi(args[1])
-		if err != nil || n < 1 {
+		switch {
+		case err != nil:
+			// bash: the loop is left, as by break 1, with status 1.
+			r.errf("%s: %s: numeric argument required", args[0], args[1])
+			if r.loopDepth > 0 {
+				r.breakN = 1
+			}
+			return 1
+		case n < 1:
 			r.errf("%s: %s: loop count out of range", args[0], args[1])
 			return 1
 		}
@@ -193,11 +202,18 @@ func builtinCd(r *Runner, args []string) int {
 		}
 	}
 	if target == "" {
-		if filepath.IsAbs(dir) {
-			target = filepath.Clean(dir)
-		} else {
-			target = filepath.Join(r.dir, dir)
+		raw := dir
+		if !filepath.IsAbs(dir) {
+			raw = r.dir + "/" + dir
 		}
+		// A/.. needs A to exist, as in bash: check before cleaning.
+		if strings.Contains(dir, "..") {
+			if _, err := os.Stat(raw); err != nil {
+				r.errf("cd: %s: %v", dir, unwrapSyscall(err.(*os.PathError).Err))
+				return 1
+			}
+		}
+		target = filepath.Clean(raw)
 	}
 	if physical {
 		if p, err := filepath.EvalSymlinks(target); err == nil {
@@ -224,6 +240,11 @@ func builtinCd(r *Runner, args []string) int {
 		}
 	}
 	r.setVarString("OLDPWD", r.dir)
+	if v := r.vars.get("OLDPWD"); !v.Exported {
+		v.Exported = true // bash exports OLDPWD
+		r.vars.set("OLDPWD", v)
+		r.vars.envDirty = true
+	}
 	r.dir = target
 	r.setVarString("PWD", target)
 	if print {
@@ -248,7 +269,10 @@ func builtinPwd(r *Runner, args []string) int {
 			}
 		case "-L":
 		default:
-			return r.usage("pwd", "%s: invalid option", a)
+			if strings.HasPrefix(a, "-") {
+				return r.usage("pwd", "%s: invalid option", a)
+			}
+			// bash ignores operands
 		}
 	}
 	fmt.Fprintln(r.out(), dir)
@@ -256,14 +280,25 @@ func builtinPwd(r *Runner, args []string) int {
 }
 
 func builtinEval(r *Runner, args []string) int {
-	src := strings.Join(args[1:], " ")
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	} else if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		r.errf("eval: %s: invalid option", args[0])
+		fmt.Fprintln(r.fds.writer(2), "eval: usage: eval [arg ...]")
+		return 2
+	}
+	src := strings.Join(args, " ")
 	if strings.TrimSpace(src) == "" {
 		return 0
 	}
 	if r.evalDepth >= maxFuncDepth {
 		return r.tooDeep("eval")
 	}
-	f, err := parseAll([]byte(src), "eval")
+	// Pad with newlines so LINENO and messages count from the eval's
+	// own line, as bash does.
+	pad := strings.Repeat("\n", int(max(r.line, 1))-1)
+	f, err := parseAll([]byte(pad+src), "eval")
 	if err != nil {
 		r.errf("eval: %s", parseErrorText("", err)[1:])
 		r.lastStatus = 2
@@ -276,6 +311,9 @@ func builtinEval(r *Runner, args []string) int {
 }
 
 func builtinSource(r *Runner, args []string) int {
+	if len(args) > 1 && args[1] == "--" {
+		args = append([]string{args[0]}, args[2:]...)
+	}
 	if len(args) < 2 {
 		r.errf("%s: filename argument required", args[0])
 		return 2
@@ -301,9 +339,16 @@ func builtinSource(r *Runner, args []string) int {
 	} else {
 		path = r.path(name)
 	}
+	// A file that cannot be read ends a non-interactive shell, as POSIX
+	// and dash say (bash goes on unless in POSIX mode); one that does not
+	// parse is an error of this command only, as in bash.
 	src, err := os.ReadFile(path)
 	if err != nil {
-		r.errf("%s: %v", name, unwrapSyscall(err.(*os.PathError).Err))
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		r.errf("%s: %v", name, unwrapSyscall(err))
 		if !r.opts.Interactive {
 			r.exit(1)
 		}
@@ -320,12 +365,17 @@ func builtinSource(r *Runner, args []string) int {
 	oldLine := r.line
 	f, perr := parseAll(src, name)
 	if perr != nil {
-		r.syntaxError(name, perr)
+		r.sh.stderrMu.Lock()
+		fmt.Fprintf(r.fds.writer(2), "gosh: %s\n", parseErrorText(name, perr))
+		r.sh.stderrMu.Unlock()
+		r.lastStatus = 2
 	} else {
+		r.pushCall("source", name)
 		oldScript := r.script
 		r.script = name
 		r.stmts(f.Stmts)
 		r.script = oldScript
+		r.popCall()
 	}
 	r.line = oldLine
 	r.sourceDepth--
@@ -360,23 +410,10 @@ func builtinShift(r *Runner, args []string) int {
 	return 0
 }
 
-// builtinBuiltin runs a builtin even when a function has its name (the
-// usual way for a function to wrap the builtin it replaces).
-func builtinBuiltin(r *Runner, args []string) int {
-	if len(args) < 2 {
-		return 0
-	}
-	b := builtins[args[1]]
-	if b == nil {
-		r.errf("builtin: %s: not a shell builtin", args[1])
-		return 1
-	}
-	return r.builtin(b, args[1:])
-}
-
 func builtinCommand(r *Runner, args []string) int {
 	args = args[1:]
 	mode := ""
+	defaultPath := false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
 		a := args[0]
 		args = args[1:]
@@ -388,6 +425,7 @@ func builtinCommand(r *Runner, args []string) int {
 			case 'v', 'V':
 				mode = string(c)
 			case 'p':
+				defaultPath = true
 			default:
 				return r.usage("command", "-%c: invalid option", c)
 			}
@@ -413,7 +451,35 @@ func builtinCommand(r *Runner, args []string) int {
 	if b := builtins[args[0]]; b != nil {
 		return r.builtin(b, args)
 	}
+	if defaultPath && !strings.Contains(args[0], "/") {
+		// command -p: search the system's standard PATH instead of $PATH.
+		for _, dir := range []string{"/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"} {
+			p := filepath.Join(dir, args[0])
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+				return r.external(append([]string{p}, args[1:]...), nil)
+			}
+		}
+		r.errf("%s: command not found", args[0])
+		return 127
+	}
 	return r.external(args, nil)
+}
+
+// builtinBuiltin runs a shell builtin, bypassing functions of that name.
+func builtinBuiltin(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return 0
+	}
+	b := builtins[args[0]]
+	if b == nil {
+		r.errf("builtin: %s: not a shell builtin", args[0])
+		return 1
+	}
+	return r.builtin(b, args)
 }
 
 // describe prints what name is for type and command -v/-V. It reports
@@ -510,15 +576,35 @@ func (r *Runner) lookAll(name string, all bool) []string {
 	return out
 }
 
+// funcText prints a function as bash's declare -f and type do: the
+// header "name () ", the body's braces on lines of their own and each
+// top-level command of the body on its own line, indented by four spaces.
+// Commands keep the layout mvdan's printer gives them.
 func funcText(name string, body *syntax.Stmt) string {
 	var b strings.Builder
-	syntax.NewPrinter(syntax.Indent(4)).Print(&b, &syntax.FuncDecl{Name: &syntax.Lit{Value: name}, Parens: true, Body: body})
-	return strings.TrimRight(b.String(), "\n")
+	b.WriteString(name + " () \n{ \n")
+	stmts := []*syntax.Stmt{body}
+	if blk, ok := body.Cmd.(*syntax.Block); ok && len(body.Redirs) == 0 {
+		stmts = blk.Stmts
+	}
+	pr := syntax.NewPrinter(syntax.Indent(4))
+	for _, st := range stmts {
+		var sb strings.Builder
+		pr.Print(&sb, st)
+		for _, line := range strings.Split(strings.TrimRight(sb.String(), "\n"), "\n") {
+			if line != "" {
+				line = "    " + line
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 func builtinType(r *Runner, args []string) int {
 	args = args[1:]
-	all, tflag, pflag := false, false, false
+	all, tflag, pflag, forcePath, noFuncs := false, false, false, false, false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
 		for _, c := range args[0][1:] {
 			switch c {
@@ -526,8 +612,12 @@ func builtinType(r *Runner, args []string) int {
 				all = true
 			case 't':
 				tflag = true
-			case 'p', 'P':
+			case 'p':
 				pflag = true
+			case 'P':
+				pflag, forcePath = true, true
+			case 'f':
+				noFuncs = true
 			default:
 				return r.usage("type", "-%c: invalid option", c)
 			}
@@ -536,6 +626,16 @@ func builtinType(r *Runner, args []string) int {
 	}
 	status := 0
 	for _, name := range args {
+		if noFuncs && r.funcs[name] != nil {
+			// -f: look the name up as if no function had it.
+			saved := r.funcs
+			r.funcs = map[string]*syntax.Stmt{}
+			if !r.describe(name, true, all, false) {
+				status = 1
+			}
+			r.funcs = saved
+			continue
+		}
 		if tflag {
 			kind := ""
 			switch {
@@ -557,9 +657,16 @@ func builtinType(r *Runner, args []string) int {
 			fmt.Fprintln(r.out(), kind)
 			continue
 		}
+		other := !forcePath && (r.aliases[name] != "" || syntax.IsKeyword(name) ||
+			r.funcs[name] != nil || builtins[name] != nil)
+		if pflag && other && !all {
+			// -p prints only files; a name that is something else first
+			// prints nothing and is found.
+			continue
+		}
 		if pflag {
 			ps := r.lookAll(name, all)
-			if len(ps) == 0 {
+			if len(ps) == 0 && !other {
 				status = 1
 			}
 			for _, p := range ps {
@@ -613,14 +720,36 @@ func builtinHash(r *Runner, args []string) int {
 
 func builtinUmask(r *Runner, args []string) int {
 	args = args[1:]
-	symbolic := false
-	if len(args) > 0 && args[0] == "-S" {
-		symbolic = true
+	symbolic, reusable := false, false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		for _, c := range args[0][1:] {
+			switch c {
+			case 'S':
+				symbolic = true
+			case 'p':
+				reusable = true
+			default:
+				r.errf("umask: -%c: invalid option", c)
+				fmt.Fprintln(r.fds.writer(2), "umask: usage: umask [-p] [-S] [mode]")
+				return 2
+			}
+		}
 		args = args[1:]
 	}
+	old := syscall.Umask(0)
+	syscall.Umask(old)
 	if len(args) == 0 {
-		old := syscall.Umask(0)
-		syscall.Umask(old)
+		prefix := ""
+		if reusable {
+			prefix = "umask "
+			if symbolic {
+				prefix = "umask -S "
+			}
+		}
 		if symbolic {
 			perm := ^old & 0o777
 			part := func(shift uint) string {
@@ -632,19 +761,93 @@ func builtinUmask(r *Runner, args []string) int {
 				}
 				return s
 			}
-			fmt.Fprintf(r.out(), "u=%s,g=%s,o=%s\n", part(6), part(3), part(0))
+			fmt.Fprintf(r.out(), "%su=%s,g=%s,o=%s\n", prefix, part(6), part(3), part(0))
 		} else {
-			fmt.Fprintf(r.out(), "%04o\n", old)
+			fmt.Fprintf(r.out(), "%s%04o\n", prefix, old)
 		}
 		return 0
 	}
-	n, err := strconv.ParseUint(args[0], 8, 32)
-	if err != nil || n > 0o777 {
-		r.errf("umask: %s: octal number out of range", args[0])
+	if len(args) > 1 {
+		r.errf("umask: too many arguments")
+		return 2
+	}
+	mode := args[0]
+	if mode[0] >= '0' && mode[0] <= '9' {
+		n, err := strconv.ParseUint(mode, 8, 32)
+		if err != nil || n > 0o777 {
+			r.errf("umask: %s: octal number out of range", mode)
+			return 1
+		}
+		syscall.Umask(int(n))
+		return 0
+	}
+	perm, err := symbolicPerm(mode, ^old&0o777)
+	if err != nil {
+		r.errf("umask: %v", err)
 		return 1
 	}
-	syscall.Umask(int(n))
+	syscall.Umask(^perm & 0o777)
 	return 0
+}
+
+// symbolicPerm applies a chmod-style mode ("u+x,go-w", "a=rx") to perm.
+func symbolicPerm(mode string, perm int) (int, error) {
+	for _, clause := range strings.Split(mode, ",") {
+		i := 0
+		who := 0
+		for ; i < len(clause); i++ {
+			switch clause[i] {
+			case 'u':
+				who |= 0o700
+			case 'g':
+				who |= 0o070
+			case 'o':
+				who |= 0o007
+			case 'a':
+				who |= 0o777
+			default:
+				goto ops
+			}
+		}
+	ops:
+		if who == 0 {
+			who = 0o777
+		}
+		if i >= len(clause) {
+			return 0, fmt.Errorf("`%c': invalid symbolic mode operator", clauseEnd(clause))
+		}
+		for i < len(clause) {
+			op := clause[i]
+			if op != '+' && op != '-' && op != '=' {
+				return 0, fmt.Errorf("`%c': invalid symbolic mode operator", op)
+			}
+			i++
+			bits := 0
+			for ; i < len(clause) && strings.IndexByte("rwx", clause[i]) >= 0; i++ {
+				bits |= map[byte]int{'r': 0o444, 'w': 0o222, 'x': 0o111}[clause[i]]
+			}
+			if i < len(clause) && strings.IndexByte("+-=", clause[i]) < 0 {
+				return 0, fmt.Errorf("`%c': invalid symbolic mode character", clause[i])
+			}
+			bits &= who
+			switch op {
+			case '+':
+				perm |= bits
+			case '-':
+				perm &^= bits
+			case '=':
+				perm = perm&^who | bits
+			}
+		}
+	}
+	return perm, nil
+}
+
+func clauseEnd(s string) byte {
+	if s == "" {
+		return ','
+	}
+	return s[len(s)-1]
 }
 
 func builtinTimes(r *Runner, args []string) int {
@@ -660,19 +863,26 @@ func builtinTimes(r *Runner, args []string) int {
 	return 0
 }
 
+// builtinAlias defines and lists aliases (see alias.go for expansion).
+// Listings quote every value, as bash does: alias ll='ls -l'.
 func builtinAlias(r *Runner, args []string) int {
 	args = args[1:]
-	if len(args) > 0 && args[0] == "-p" {
+	for len(args) > 0 && (args[0] == "-p" || args[0] == "--") {
 		args = args[1:]
+	}
+	show := func(name, val string) {
+		fmt.Fprintf(r.out(), "alias %s='%s'\n", name, strings.ReplaceAll(val, "'", `'\''`))
 	}
 	if len(args) == 0 {
 		names := make([]string, 0, len(r.aliases))
 		for n := range r.aliases {
-			names = append(names, n)
+			if !strings.HasPrefix(n, "\x00") {
+				names = append(names, n)
+			}
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			fmt.Fprintf(r.out(), "alias %s=%s\n", n, shellQuote(r.aliases[n]))
+			show(n, r.aliases[n])
 		}
 		return 0
 	}
@@ -681,40 +891,56 @@ func builtinAlias(r *Runner, args []string) int {
 		name, val, ok := strings.Cut(a, "=")
 		if !ok {
 			v, found := r.aliases[name]
-			if !found {
+			if !found || strings.HasPrefix(name, "\x00") {
 				r.errf("alias: %s: not found", name)
 				status = 1
 				continue
 			}
-			fmt.Fprintf(r.out(), "alias %s=%s\n", name, shellQuote(v))
+			show(name, v)
 			continue
 		}
-		m := make(map[string]string, len(r.aliases)+1)
+		if name == "" || strings.ContainsAny(name, "/$`=\"' \t\n;&|()<>\\\x00") {
+			r.errf("alias: `%s': invalid alias name", name)
+			status = 1
+			continue
+		}
+		m := make(map[string]string, len(r.aliases)+2)
 		for k, v := range r.aliases {
 			m[k] = v
 		}
 		m[name] = val
+		m[aliasDefKey(name)] = fmt.Sprintf("%s\x00%d", r.script, r.line)
 		r.aliases = m
 	}
 	return status
 }
 
 func builtinUnalias(r *Runner, args []string) int {
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		r.errf("unalias: usage: unalias [-a] name [name ...]")
+		return 2
+	}
 	m := make(map[string]string, len(r.aliases))
 	for k, v := range r.aliases {
 		m[k] = v
 	}
 	status := 0
-	for _, a := range args[1:] {
+	for _, a := range args {
 		if a == "-a" {
 			m = map[string]string{}
 			continue
 		}
-		if _, ok := m[a]; !ok {
+		if _, ok := m[a]; !ok || strings.HasPrefix(a, "\x00") {
 			r.errf("unalias: %s: not found", a)
 			status = 1
+			continue
 		}
 		delete(m, a)
+		delete(m, aliasDefKey(a))
 	}
 	r.aliases = m
 	return status
@@ -812,11 +1038,19 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// quoteArgs joins args quoted for xtrace and job texts.
+// quoteArgs joins args quoted for xtrace and job texts, as bash's
+// xtrace shows them: a lone quote as \', control characters as $'...'.
 func quoteArgs(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		q[i] = shellQuote(a)
+		switch {
+		case a == "'":
+			q[i] = `\'`
+		case hasControl(a) && a != "\t" && !strings.Contains(a, "\n"):
+			q[i] = ansiQuote(a)
+		default:
+			q[i] = shellQuote(a)
+		}
 	}
 	return strings.Join(q, " ")
 }

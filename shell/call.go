@@ -71,6 +71,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
 	}
 	name := args[0]
+	r.setLastArg(args[len(args)-1])
 
 	// Prefix assignments: for special builtins they persist; otherwise
 	// they hold for this command only.
@@ -123,17 +124,26 @@ func (r *Runner) callFunc(name string, body *syntax.Stmt, args []string) int {
 	}
 	oldParams := r.params
 	r.params = args
+	retTrap := r.traps["RETURN"]
 	r.funcDepth++
 	r.funcNames = append(r.funcNames, name) // innermost last (see FUNCNAME)
+	r.pushCall(name, r.funcFile(name))
+	defer r.popCall()
 	r.vars.pushFrame()
 	r.stmt(body)
+	// Functions do not inherit the RETURN trap unless set -T is on; one
+	// set while the function ran fires when it returns, still inside the
+	// function (its locals, FUNCNAME and arguments are visible).
+	if h := r.traps["RETURN"]; h != "" && (r.opts.Functrace || h != retTrap) && !r.exiting {
+		returning := r.returning
+		r.returning = false
+		r.runTrap(h)
+		r.returning = returning
+	}
 	r.vars.popFrame()
 	r.funcNames = r.funcNames[:len(r.funcNames)-1]
 	r.funcDepth--
 	r.params = oldParams
-	if h, ok := r.traps["RETURN"]; ok && h != "" {
-		r.runTrap(h)
-	}
 	if r.returning {
 		r.returning = false
 	}

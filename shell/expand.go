@@ -69,6 +69,7 @@ func (r *Runner) path(name string) string {
 }
 
 func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
+	words = r.fixAssocLen(words)
 	if fs, ok := r.quickFields(words); ok {
 		return fs, nil // nothing to split or glob
 	}
@@ -90,7 +91,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return expand.Literal(r.cfg(), w)
+	return expand.Literal(r.cfg(), literalWord(r.fixAssocLen([]*syntax.Word{w})[0]))
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {
@@ -110,6 +111,9 @@ func (r *Runner) document(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
+	if n, ok, err := r.arithIndexed(x); ok {
+		return n, err
+	}
 	if n, ok := r.quickArith(x); ok {
 		return n, nil
 	}

@@ -319,14 +319,18 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		r.background(st)
 		return
 	}
+	r.debugTrap(st)
 	status := r.stmtSync(st)
 	r.lastStatus = status
 	if setsPipeStatus(st.Cmd) {
 		r.pipeStatus = append(r.pipeStatus[:0], status)
 	}
-	if status != 0 && r.opts.Errexit && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
+	if status != 0 && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
 		r.breakN == 0 && r.contN == 0 && !isCondCmd(st.Cmd) {
-		r.exit(status)
+		r.errTrap(st)
+		if r.opts.Errexit {
+			r.exit(status)
+		}
 	}
 	r.runPendingTraps()
 }
@@ -376,6 +380,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			saved := r.fds
 			defer r.enterRedirect(&saved)()
 			r.fds = saved.clone()
+			mark := len(r.procWaits)
 			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
 				status = r.cmd(st.Cmd)
 			}
@@ -413,6 +418,9 @@ func (r *Runner) cmd(c syntax.Command) int {
 	case nil:
 		return r.lastStatus
 	case *syntax.CallExpr:
+		if status, ok := r.aliasCall(c); ok {
+			return status
+		}
 		return r.call(c)
 	case *syntax.BinaryCmd:
 		switch c.Op {
@@ -538,6 +546,7 @@ func (r *Runner) setFunc(name string, body *syntax.Stmt) {
 		r.funcsShared = false
 	}
 	r.funcs[name] = body
+	r.noteFuncFile(name)
 }
 
 func (r *Runner) unsetFunc(name string) {
@@ -596,6 +605,13 @@ func (r *Runner) whileClause(c *syntax.WhileClause) int {
 	status := 0
 	for !r.stop() {
 		ok := r.cond(c.Cond)
+		if r.breakN > 0 || r.contN > 0 {
+			// break or continue in the condition applies to this loop.
+			if !r.loopBody(nil) {
+				break
+			}
+			continue
+		}
 		if r.stop() {
 			break
 		}
@@ -627,10 +643,21 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 		} else {
 			items = r.params
 		}
+		if !validName(l.Name.Value) {
+			r.errf("`%s': not a valid identifier", l.Name.Value)
+			if !r.opts.Interactive {
+				r.exit(2)
+			}
+			return 2
+		}
+		if c.Select {
+			return r.selectLoop(l.Name.Value, items, c.Do)
+		}
 		for _, it := range items {
 			if r.stop() {
 				break
 			}
+			r.debugTrapAt(c.Pos().Line(), c)
 			if r.opts.Xtrace {
 				// bash shows the loop head as written, each time round.
 				r.trace(forHeadText(l))
@@ -638,10 +665,6 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			if err := r.setVarString(l.Name.Value, it); err != nil {
 				r.errf("%v", err)
 				return 1
-			}
-			if c.Select {
-				r.errf("select: not supported")
-				return 2
 			}
 			if !r.loopBody(c.Do) {
 				status = r.lastStatus
@@ -693,6 +716,7 @@ func forHeadText(l *syntax.WordIter) string {
 }
 
 func (r *Runner) caseClause(c *syntax.CaseClause) int {
+	r.debugTrapAt(c.Pos().Line(), c)
 	word, err := r.literal(c.Word)
 	if err != nil {
 		return r.expandError(err)
@@ -750,7 +774,7 @@ func (r *Runner) match(pat, s string) bool {
 	if pat == s {
 		return true
 	}
-	if !pattern.HasMeta(pat, mode) {
+	if !pattern.HasMeta(pat, mode) && !(mode&pattern.ExtendedOperators != 0 && hasExtGlob(pat)) {
 		return pattern.QuoteMeta(pat, mode) == pattern.QuoteMeta(s, mode) || unescapeLit(pat) == s
 	}
 	rx, err := pattern.Regexp(pat, mode)

@@ -38,9 +38,13 @@ func fmtDur(d time.Duration) string {
 // trace prints an xtrace line with PS4.
 func (r *Runner) trace(line string) {
 	ps4 := r.vars.get("PS4").Str
+	// Commands run to expand PS4 are not traced themselves, as in bash;
+	// otherwise PS4='$(cmd)' would trace forever.
+	r.opts.Xtrace = false
 	if s, err := r.expandPrompt(ps4); err == nil {
 		ps4 = s
 	}
+	r.opts.Xtrace = true
 	r.sh.stderrMu.Lock()
 	fmt.Fprintf(r.fds.writer(2), "%s%s\n", ps4, line)
 	r.sh.stderrMu.Unlock()
@@ -178,6 +182,10 @@ func builtinGetopts(r *Runner, args []string) int {
 		r.optPos = 0
 	}
 	if optind > len(params) {
+		// Past the end: OPTIND names the first operand, OPTARG is cleared.
+		optind = len(params) + 1
+		r.setVarString("OPTIND", strconv.Itoa(optind))
+		r.vars.unset("OPTARG")
 		r.setVarString(name, "?")
 		r.optIndSeen = optind
 		return 1
@@ -250,7 +258,10 @@ func builtinGetopts(r *Runner, args []string) int {
 	}
 	r.setVarString("OPTIND", strconv.Itoa(optind))
 	r.optIndSeen = optind
-	r.setVarString(name, string(c))
+	if err := r.setVarString(name, string(c)); err != nil || !validName(name) {
+		r.errf("getopts: `%s': not a valid identifier", name)
+		return 1
+	}
 	return 0
 }
 

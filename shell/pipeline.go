@@ -231,7 +231,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 // program that can be started directly.
 func (r *Runner) prepareStage(s *stage) bool {
 	ce, ok := s.st.Cmd.(*syntax.CallExpr)
-	if !ok || s.st.Negated || len(ce.Args) == 0 {
+	if !ok || s.st.Negated || len(ce.Args) == 0 || s.sub.aliasApplies(ce) {
 		return false
 	}
 	sub := s.sub

@@ -67,6 +67,11 @@ func (s *shared) random() int {
 type Options struct {
 	Errexit, Nounset, Xtrace, Verbose, Noexec, Noglob, Noclobber,
 	Allexport, Pipefail, Monitor, Interactive, Notify, Hashall bool
+	Errtrace, Functrace bool // set -E, set -T
+	// Stubs holds bash options gosh accepts but does not act on (see
+	// options.go), one bit each, set when the option differs from its
+	// default.
+	Stubs uint64
 	// Trace traces every pipeline of two or more stages (set -o trace).
 	Trace bool
 	// shopt options
@@ -279,7 +284,7 @@ func (r *Runner) initVars() {
 	uid, euid := os.Getuid(), os.Geteuid()
 	r.vars.global["UID"] = expand.Variable{Set: true, ReadOnly: true, Kind: expand.String, Str: fmt.Sprint(uid)}
 	r.vars.global["EUID"] = expand.Variable{Set: true, ReadOnly: true, Kind: expand.String, Str: fmt.Sprint(euid)}
-	if h, err := os.Hostname(); err == nil {
+	if h, err := os.Hostname(); err == nil && !r.vars.get("HOSTNAME").IsSet() {
 		set("HOSTNAME", h, false)
 	}
 	set("GOSH_VERSION", Version, false)
@@ -303,7 +308,7 @@ func (r *Runner) subshellCopy() *Runner {
 		fds:         r.fds.clone(),
 		params:      r.params,
 		arg0:        r.arg0,
-		traps:       subshellTraps(r.traps),
+		traps:       subshellTraps(r.traps, r.opts.Errtrace),
 		hash:        r.hash,
 		jobs:        r.jobs.Clone(),
 		subshell:    r.subshell + 1,
@@ -326,11 +331,12 @@ func (r *Runner) subshellCopy() *Runner {
 	return s
 }
 
-// subshellTraps: traps other than ignored ones are reset in a subshell.
-func subshellTraps(t map[string]string) map[string]string {
+// subshellTraps: traps other than ignored ones are reset in a subshell;
+// under set -E (errtrace) the ERR trap is inherited too.
+func subshellTraps(t map[string]string, errtrace bool) map[string]string {
 	n := make(map[string]string)
 	for k, v := range t {
-		if v == "" {
+		if v == "" || (errtrace && k == "ERR") {
 			n[k] = v
 		}
 	}

@@ -13,7 +13,11 @@ import (
 
 // setVar stores v under name, enforcing readonly and allexport.
 func (r *Runner) setVar(name string, v expand.Variable) error {
+	name = r.resolveRef(name)
 	old := r.vars.get(name)
+	if name == "SHELLOPTS" || name == "BASHOPTS" {
+		old.ReadOnly = true // computed from the options, as in bash
+	}
 	if old.ReadOnly && v.Kind != expand.KeepValue {
 		return fmt.Errorf("%s: readonly variable", name)
 	}
@@ -48,6 +52,7 @@ func (r *Runner) setVar(name string, v expand.Variable) error {
 // setVarString sets a string value, keeping the variable's attributes.
 // With add, an integer variable adds val instead of replacing.
 func (r *Runner) setVarString(name, val string, add ...bool) error {
+	name = r.resolveRef(name)
 	old := r.vars.get(name)
 	if len(add) > 0 && add[0] && r.isInteger(name) {
 		n, err := r.arithString(val)
@@ -102,6 +107,7 @@ func (r *Runner) indexKey(v expand.Variable, idx syntax.ArithmExpr) (string, int
 // assignIndex sets name[idx]=val (idx nil means element 0, or the key "0"
 // of an associative array). With appendVal, val is appended.
 func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, appendVal bool) error {
+	name = r.resolveRef(name)
 	old := r.vars.get(name)
 	if old.ReadOnly {
 		return fmt.Errorf("%s: readonly variable", name)
@@ -193,7 +199,7 @@ func denseOrNil(idx []int) []int {
 
 // assignArray performs name=(...) and name+=(...).
 func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
-	name := as.Name.Value
+	name := r.resolveRef(as.Name.Value)
 	old := r.vars.get(name)
 	if old.ReadOnly {
 		return fmt.Errorf("%s: readonly variable", name)
@@ -274,4 +280,44 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 		nv.Exported = false
 	}
 	return r.setVar(name, nv)
+}
+
+// badIdentError is returned by assignNamed for a name that is neither a
+// variable name nor name[subscript].
+type badIdentError string
+
+func (e badIdentError) Error() string { return fmt.Sprintf("`%s': not a valid identifier", string(e)) }
+
+// assignNamed sets a variable named by a builtin's operand (printf -v,
+// read): NAME or NAME[SUBSCRIPT], as bash allows.
+func (r *Runner) assignNamed(name, val string) error {
+	if validName(name) {
+		return r.setVarString(name, val)
+	}
+	open := strings.IndexByte(name, '[')
+	if open <= 0 || !strings.HasSuffix(name, "]") || !validName(name[:open]) {
+		return badIdentError(name)
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(name+"="), "")
+	if err != nil || len(f.Stmts) != 1 {
+		return badIdentError(name)
+	}
+	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Index == nil {
+		return badIdentError(name)
+	}
+	return r.assignIndex(ce.Assigns[0].Name.Value, ce.Assigns[0].Index, val, false)
+}
+
+// resolveRef follows namerefs (declare -n) from name to the variable an
+// assignment writes.
+func (r *Runner) resolveRef(name string) string {
+	for range 100 {
+		v := r.vars.get(name)
+		if v.Kind != expand.NameRef || v.Str == "" {
+			return name
+		}
+		name = v.Str
+	}
+	return name
 }

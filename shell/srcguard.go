@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -272,20 +271,6 @@ func hasSubst(node syntax.Node) bool {
 		return !found
 	})
 	return found
-}
-
-// readFieldsBytes is expand.ReadFields for read, keeping bytes that are
-// not valid UTF-8: ReadFields works on runes and would turn each such byte
-// into U+FFFD. They travel through it as the guard's escape runes.
-func readFieldsBytes(cfg *expand.Config, line string, n int, raw bool) []string {
-	if utf8.ValidString(line) && !strings.Contains(line, "\xf4\x8f") {
-		return expand.ReadFields(cfg, line, n, raw)
-	}
-	fields := expand.ReadFields(cfg, escapeInvalid(line), n, raw)
-	for i := range fields {
-		fields[i] = unescapeBytes(fields[i])
-	}
-	return fields
 }
 
 // escapeInvalid replaces each byte of s that is not part of valid UTF-8,

@@ -50,7 +50,7 @@ func (r *Runner) startSubshellProcess(st *syntax.Stmt) (*exec.Process, error) {
 	fg.Background = false
 	state := subshellState{
 		Vars: map[string]expand.Variable{}, Funcs: map[string]string{}, Aliases: r.aliases,
-		Traps: subshellTraps(r.traps), Opts: r.opts, Dir: r.dir, Params: r.params, Arg0: r.arg0,
+		Traps: subshellTraps(r.traps, r.opts.Errtrace), Opts: r.opts, Dir: r.dir, Params: r.params, Arg0: r.arg0,
 		Script: r.script, Pid: r.sh.pid, Ppid: r.sh.ppid, LastBg: r.lastBg, Status: r.lastStatus,
 		Line: r.line, Stmt: nodeTextMulti(&fg),
 	}

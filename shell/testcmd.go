@@ -192,7 +192,7 @@ func (r *Runner) unaryTest(op, x string) (bool, error) {
 		return x == "", nil
 	case "-v":
 		base, idx, ok := strings.Cut(x, "[")
-		v := r.vars.get(base)
+		v := runnerEnv{r}.Get(base)
 		if ok && strings.HasSuffix(idx, "]") {
 			idx = idx[:len(idx)-1]
 			switch v.Kind {
@@ -215,10 +215,8 @@ func (r *Runner) unaryTest(op, x string) (bool, error) {
 		}
 		return v.IsSet(), nil
 	case "-o":
-		for _, o := range r.optionPtrs() {
-			if o.name == x {
-				return *o.p, nil
-			}
+		if o := r.setOption(x); o != nil {
+			return o.get(r), nil
 		}
 		return false, nil
 	case "-t":
@@ -395,12 +393,13 @@ func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 		yw := x.Y.(*syntax.Word)
 		switch x.Op {
 		case syntax.TsMatchShort, syntax.TsMatch, syntax.TsNoMatch:
-			pat, err := r.pattern(yw)
-			if err != nil {
-				return false, err
-			}
 			old := r.opts.ExtGlob
 			r.opts.ExtGlob = true // bash: extglob is on inside [[ ]] patterns
+			pat, err := r.condPattern(yw)
+			if err != nil {
+				r.opts.ExtGlob = old
+				return false, err
+			}
 			m := r.match(pat, left)
 			r.opts.ExtGlob = old
 			if x.Op == syntax.TsNoMatch {
@@ -431,4 +430,66 @@ func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 		return r.binaryTest(x.Op.String(), left, right, true)
 	}
 	return false, fmt.Errorf("unsupported test expression")
+}
+
+// hasExtGlob reports an extended pattern operator such as @( or !( in an
+// expanded pattern (pattern.HasMeta looks only for * ? and [).
+func hasExtGlob(pat string) bool {
+	for i := 0; i+1 < len(pat); i++ {
+		if pat[i] == '\\' {
+			i++
+			continue
+		}
+		if pat[i+1] == '(' && strings.IndexByte("@!+*?", pat[i]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// condPattern expands the right side of [[ x == pat ]]. Quoted parts
+// match literally, including characters that only extglob makes special
+// ('@(cc)' is not a pattern), which expand.Pattern does not escape.
+func (r *Runner) condPattern(w *syntax.Word) (string, error) {
+	quoted := false
+	for _, p := range w.Parts {
+		switch p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			quoted = true
+		}
+	}
+	if !quoted {
+		return r.pattern(w)
+	}
+	var b strings.Builder
+	for i, p := range w.Parts {
+		part := &syntax.Word{Parts: []syntax.WordPart{p}}
+		switch p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			s, err := r.literal(part)
+			if err != nil {
+				return "", err
+			}
+			for i := 0; i < len(s); i++ {
+				if strings.IndexByte(`*?[]\\@!+()|`, s[i]) >= 0 {
+					b.WriteByte('\\')
+				}
+				b.WriteByte(s[i])
+			}
+		default:
+			if i > 0 {
+				// Only a word's first part gets tilde expansion.
+				if lit, ok := p.(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "~") {
+					b.WriteString(`\~`)
+					part = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: lit.Value[1:]}}}
+				}
+			}
+			s, err := r.pattern(part)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		}
+	}
+	return b.String(), nil
 }

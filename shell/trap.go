@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"gosh/exec"
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 func init() {
@@ -279,15 +281,19 @@ func (r *Runner) afterForegroundWait(job *exec.Job) {
 
 // runTrap runs a trap handler; $? is preserved around it.
 func (r *Runner) runTrap(handler string) {
-	saved := r.lastStatus
+	saved, savedLine := r.lastStatus, r.line
 	r.inTrap = true
-	f, err := parseAll([]byte(handler), "trap")
+	// LINENO in the handler is the line of the command that triggered
+	// it, as in bash: pad the handler to start on that line.
+	pad := strings.Repeat("\n", int(max(r.line, 1))-1)
+	f, err := parseAll([]byte(pad+handler), "trap")
 	if err == nil {
 		r.stmts(f.Stmts)
 	} else {
 		r.errf("trap: %s", parseErrorText("", err))
 	}
 	r.inTrap = false
+	r.line = savedLine
 	if !r.exiting {
 		r.lastStatus = saved
 	}
@@ -331,6 +337,10 @@ func builtinTrap(r *Runner, args []string) int {
 	reset := false
 	if handler == "-" {
 		reset = true
+	} else if isUnsignedInt(handler) {
+		// POSIX: a first operand that is a number makes every operand a
+		// condition to reset (trap 0 2).
+		sigs, reset = args, true
 	} else if len(sigs) == 0 {
 		// trap SIG... with one operand: a number or signal resets it.
 		if _, _, ok := trapKey(handler); ok {
@@ -340,6 +350,12 @@ func builtinTrap(r *Runner, args []string) int {
 	if len(sigs) == 0 {
 		r.errf("trap: usage: trap [-lp] [[arg] signal_spec ...]")
 		return 2
+	}
+	if !reset && handler != "" {
+		if _, err := parseAll([]byte(handler), "trap"); err != nil {
+			r.errf("trap: %s", parseErrorText("", err)[1:])
+			return 1
+		}
 	}
 	r.sh.ensureWatch() // before any disposition changes, as at start-up
 	status := 0
@@ -454,3 +470,73 @@ func trapOrder(name string) int {
 }
 
 var _ = strconv.Itoa
+
+// errTrap runs the ERR trap after st failed where set -e would apply.
+// Inside functions, subshells and command substitutions it runs only
+// under set -E (errtrace), as in bash.
+func (r *Runner) errTrap(st *syntax.Stmt) {
+	h, ok := r.traps["ERR"]
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Errtrace) {
+		return
+	}
+	if _, simple := st.Cmd.(*syntax.CallExpr); !simple && !isPipe(st.Cmd) {
+		// A compound command's own failing command already ran the trap;
+		// bash does not run it again for the compound. A subshell's
+		// status and a failed redirection do count.
+		switch st.Cmd.(type) {
+		case *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause, *syntax.Subshell:
+		default:
+			if len(st.Redirs) == 0 || r.lastStatus == 0 {
+				return
+			}
+		}
+	}
+	r.line = st.Pos().Line() // LINENO is the failing command's line
+	r.setBashCommand(st)
+	r.runTrap(h)
+}
+
+// setBashCommand sets $BASH_COMMAND to the text of the command a DEBUG or
+// ERR trap is about to run for; it is kept only while such traps exist.
+func (r *Runner) setBashCommand(st *syntax.Stmt) {
+	r.vars.set("BASH_COMMAND", expand.Variable{Set: true, Kind: expand.String, Str: nodeText(st.Cmd)})
+}
+
+// debugTrapAt runs the DEBUG trap before a compound command's own step:
+// each iteration of for, and case (bash runs it there too).
+func (r *Runner) debugTrapAt(line uint, cmd syntax.Command) {
+	h, ok := r.traps["DEBUG"]
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Functrace) {
+		return
+	}
+	text, _, _ := strings.Cut(nodeText(cmd), ";")
+	r.vars.set("BASH_COMMAND", expand.Variable{Set: true, Kind: expand.String, Str: text})
+	r.line = line
+	r.runTrap(h)
+}
+
+// debugTrap runs the DEBUG trap before a simple command, [[ ]], (( )),
+// let or declaration; in functions only under set -T (functrace).
+func (r *Runner) debugTrap(st *syntax.Stmt) {
+	h, ok := r.traps["DEBUG"]
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Functrace) {
+		return
+	}
+	switch st.Cmd.(type) {
+	case *syntax.CallExpr, *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause:
+		r.setBashCommand(st)
+		r.runTrap(h)
+	}
+}
+
+func isUnsignedInt(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -3,7 +3,6 @@ package shell
 import (
 	"maps"
 	"os"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,7 +197,12 @@ func (t *varTable) each(fn func(string, expand.Variable) bool) {
 // names returns the visible variable names, sorted.
 func (t *varTable) names() []string {
 	var ns []string
-	t.each(func(n string, _ expand.Variable) bool { ns = append(ns, n); return true })
+	t.each(func(n string, _ expand.Variable) bool {
+		if !strings.HasPrefix(n, "\x00") { // hidden state, see callstack.go
+			ns = append(ns, n)
+		}
+		return true
+	})
 	sort.Strings(ns)
 	return ns
 }
@@ -291,22 +295,38 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			}
 			return expand.Variable{Set: true, Kind: expand.Indexed, List: l}
 		}
-	case "FUNCNAME":
-		if len(r.funcNames) > 0 {
-			// FUNCNAME lists the innermost call first.
-			l := slices.Clone(r.funcNames)
-			slices.Reverse(l)
-			return expand.Variable{Set: true, Kind: expand.Indexed, List: l}
+	case "FUNCNAME", "BASH_SOURCE", "BASH_LINENO":
+		if v, ok := r.stackVarValue(name); ok {
+			return v
 		}
 	case "BASHPID":
 		return str(strconv.Itoa(os.Getpid()))
+	case "SHELLOPTS", "BASHOPTS":
+		v := r.vars.get(name)
+		if name == "SHELLOPTS" {
+			v.Str = r.shellOpts()
+		} else {
+			v.Str = r.bashOpts()
+		}
+		v.Set, v.Kind, v.ReadOnly = true, expand.String, true
+		return v
 	}
-	return r.vars.get(name)
+	v := r.vars.get(name)
+	if v.Kind == expand.Indexed && v.List == nil {
+		// expand treats a nil list as "no list": "${empty[@]}" would
+		// give one empty field instead of none.
+		v.List = []string{}
+	}
+	return v
 }
 
 func (e runnerEnv) Each(fn func(string, expand.Variable) bool) { e.r.vars.each(fn) }
 
 func (e runnerEnv) Set(name string, v expand.Variable) error {
+	if strings.HasSuffix(name, "]") && v.Kind == expand.String {
+		// Arithmetic assigns array elements by name: (( a[3] = 1 )).
+		return e.r.assignNamed(name, v.Str)
+	}
 	return e.r.setVar(name, v)
 }
 
@@ -326,4 +346,14 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// setLastArg records $_, the last argument of the last simple command.
+func (r *Runner) setLastArg(s string) {
+	v := r.vars.get("_")
+	if v.ReadOnly {
+		return
+	}
+	v.Set, v.Kind, v.Str = true, expand.String, s
+	r.vars.set("_", v)
 }
