@@ -198,6 +198,21 @@ func (r *Runner) jobStatus(j *exec.Job) int {
 	return status
 }
 
+// jobsNamed resolves each of specs with findJob for the builtin name,
+// reporting the ones that name no job; status is 1 if any did.
+func (r *Runner) jobsNamed(name string, specs []string) (js []*exec.Job, status int) {
+	for _, a := range specs {
+		j, err := r.findJob(a)
+		if err != nil {
+			r.errf("%s: %v", name, err)
+			status = 1
+			continue
+		}
+		js = append(js, j)
+	}
+	return js, status
+}
+
 // findJob resolves a job spec (%n, %+, %%, %-, %str, %?str) or a pid.
 func (r *Runner) findJob(spec string) (*exec.Job, error) {
 	if !strings.HasPrefix(spec, "%") {
@@ -403,16 +418,7 @@ func builtinJobs(r *Runner, args []string) int {
 	js := r.jobs.Jobs()
 	status := 0
 	if len(args) > 0 {
-		js = js[:0:0]
-		for _, a := range args {
-			j, err := r.findJob(a)
-			if err != nil {
-				r.errf("jobs: %v", err)
-				status = 1
-				continue
-			}
-			js = append(js, j)
-		}
+		js, status = r.jobsNamed("jobs", args)
 	}
 	cur, prev := r.jobs.Current()
 	for _, j := range js {
@@ -627,15 +633,7 @@ func builtinDisown(r *Runner, args []string) int {
 		}
 		js = []*exec.Job{j}
 	default:
-		for _, a := range args {
-			j, err := r.findJob(a)
-			if err != nil {
-				r.errf("disown: %v", err)
-				status = 1
-				continue
-			}
-			js = append(js, j)
-		}
+		js, status = r.jobsNamed("disown", args)
 	}
 	for _, j := range js {
 		if runningOnly && j.State() != exec.Running {
