@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"gosh/exec"
 
@@ -401,7 +402,11 @@ func (r *Runner) waitJob(job *exec.Job) (stopped bool) {
 func (r *Runner) waitState(job *exec.Job, stops bool) exec.State {
 	s := &r.sh.sigs
 	s.fgWait.Add(1)
-	defer s.fgWait.Add(-1)
+	defer func() {
+		s.fgEndedByInt.Store(jobSignaledBy(job, syscall.SIGINT))
+		s.fgEnded.Store(time.Now().UnixNano())
+		s.fgWait.Add(-1)
+	}()
 	if !stops && s.trapped.Load() == 0 && !s.exitTrap.Load() {
 		// Nothing can need this goroutine before the job ends (with no
 		// trap and no EXIT trap, a watched signal ends the shell from
@@ -433,6 +438,16 @@ func stopStatus(job *exec.Job) int {
 		}
 	}
 	return 128 + int(syscall.SIGTSTP)
+}
+
+// jobSignaledBy reports whether a process of job was killed by sig.
+func jobSignaledBy(job *exec.Job, sig syscall.Signal) bool {
+	for _, ws := range job.Statuses() {
+		if ws.Signaled() && ws.Signal() == sig {
+			return true
+		}
+	}
+	return false
 }
 
 func jobSignaled(job *exec.Job) bool {

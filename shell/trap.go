@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"gosh/exec"
 	"mvdan.cc/sh/v3/expand"
@@ -41,6 +42,13 @@ type sigState struct {
 	// fgWait counts foreground waits in progress: SIGINT from the
 	// terminal then waits for the child's fate.
 	fgWait atomic.Int32
+	// fgEnded (unix ns) and fgEndedByInt record the last foreground wait
+	// to end and whether its job died of SIGINT: a SIGINT that the
+	// kernel delivered during that wait can reach the shell's handler
+	// just after it (children are reaped directly, not in order with
+	// signals), and belongs to it.
+	fgEnded      atomic.Int64
+	fgEndedByInt atomic.Bool
 }
 
 // OnTrapReset has f called after `trap - SIG` gave sig back its default
@@ -105,8 +113,25 @@ func (s *sigState) mustDieNow(n syscall.Signal) bool {
 	if s.watched.Load()&bit == 0 || s.trapped.Load()&bit != 0 || s.exitTrap.Load() {
 		return false
 	}
-	return n != syscall.SIGINT || s.fgWait.Load() == 0
+	if n != syscall.SIGINT {
+		return true
+	}
+	if s.fgWait.Load() != 0 {
+		return false
+	}
+	if time.Now().UnixNano()-s.fgEnded.Load() < int64(lateSigintWindow) {
+		if s.fgEndedByInt.Load() {
+			return true
+		}
+		s.pending.And(^sigBit(n)) // the job handled it: so does the shell
+		return false
+	}
+	return true
 }
+
+// lateSigintWindow bounds how long after a foreground wait a SIGINT is
+// still taken as sent during it.
+const lateSigintWindow = 200 * time.Millisecond
 
 // fatalSignals are the signals a non-interactive shell watches: those
 // whose default action ends it and which a user or a terminal sends.
