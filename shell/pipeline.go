@@ -419,6 +419,11 @@ func (r *Runner) waitState(job *exec.Job, stops bool) exec.State {
 		if st == exec.Exited || (stops && st == exec.Stopped) {
 			return st
 		}
+		// A signal may have arrived before this wait began (while the
+		// job was starting): its wake-up is gone, so look first.
+		if sig := r.pendingDeath(); sig != 0 {
+			r.dieOfSignal(sig)
+		}
 		select {
 		case <-job.Changed():
 		case <-s.wake():
