@@ -135,8 +135,12 @@ func main() {
 					rw.same[j]++
 				}
 				if !ok && n == "gosh" && *failOut != "" {
-					fmt.Fprintf(&failBuf, "=== %s:%d %s\n--- code\n%s--- want stdout %s status %s\n--- got status %d\n%s--- got stderr\n%s\n",
-						base, c.line, c.name, c.code, showStr(c.def.stdout), showInt(c.def.status),
+					bashMark := ""
+					if bashIdx >= 0 && passes(c, "bash", results[i][bashIdx]) {
+						bashMark = " [bash passes]"
+					}
+					fmt.Fprintf(&failBuf, "=== %s:%d %s%s\n--- code\n%s--- want stdout %s status %s\n--- got status %d\n%s--- got stderr\n%s\n",
+						base, c.line, c.name, bashMark, c.code, showStr(c.def.stdout), showInt(c.def.status),
 						results[i][j].status, results[i][j].stdout, results[i][j].stderr)
 				}
 			}
