@@ -3,6 +3,7 @@ package shell
 import (
 	"os/user"
 	"strings"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
@@ -66,15 +67,38 @@ func (b *fieldBuilder) addText(s string) {
 	}
 }
 
-// split adds the value of an unquoted expansion, split by ifs.
+// split adds the value of an unquoted expansion, split by ifs. IFS
+// characters may be multibyte, as in bash.
 func (b *fieldBuilder) split(s, ifs string) {
-	isWS := func(c byte) bool { return (c == ' ' || c == '\t' || c == '\n') && strings.IndexByte(ifs, c) >= 0 }
-	isIFS := func(c byte) bool { return strings.IndexByte(ifs, c) >= 0 }
+	// at reports whether s[i:] starts with an IFS character, whether that
+	// is white space, and its length.
+	at := func(i int) (isIFS, isWS bool, n int) {
+		c, n := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && n == 1 {
+			return strings.IndexByte(ifs, s[i]) >= 0, false, 1 // a stray byte
+		}
+		isIFS = strings.ContainsRune(ifs, c)
+		return isIFS, isIFS && (c == ' ' || c == '\t' || c == '\n'), n
+	}
+	skipWS := func(i int) int {
+		for i < len(s) {
+			_, ws, n := at(i)
+			if !ws {
+				break
+			}
+			i += n
+		}
+		return i
+	}
 	for i := 0; i < len(s); {
-		if !isIFS(s[i]) {
+		if isIFS, _, _ := at(i); !isIFS {
 			j := i
-			for j < len(s) && !isIFS(s[j]) {
-				j++
+			for j < len(s) {
+				isIFS, _, n := at(j)
+				if isIFS {
+					break
+				}
+				j += n
 			}
 			b.addText(s[i:j])
 			b.has = true
@@ -83,14 +107,11 @@ func (b *fieldBuilder) split(s, ifs string) {
 		}
 		// One delimiter: IFS white space, at most one other IFS
 		// character, IFS white space.
-		for i < len(s) && isWS(s[i]) {
-			i++
-		}
-		if i < len(s) && isIFS(s[i]) && !isWS(s[i]) {
-			b.has = true // a field ends here even if it is empty
-			i++
-			for i < len(s) && isWS(s[i]) {
-				i++
+		i = skipWS(i)
+		if i < len(s) {
+			if isIFS, ws, n := at(i); isIFS && !ws {
+				b.has = true // a field ends here even if it is empty
+				i = skipWS(i + n)
 			}
 		}
 		b.end()

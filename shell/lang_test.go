@@ -107,6 +107,18 @@ var langCases = []langCase{
 	{name: "ifs-split", posix: true, script: `v=a,b,c; IFS=,; set -- $v; echo $#; IFS=' '; set -- $v; echo $#`, want: "3\n1\n"},
 	{name: "shlvl", script: `echo "$SHLVL" | grep -c '^[0-9][0-9]*$'`, want: "1\n"},
 
+	// Word expansion: quoting and splitting.
+	{name: "default-word-quotes", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; v='1  2'; p ${u:-"a b" c} 1${u:-"x y" "z w"}2 ${u-'s t'} ${v:+"$v" $v}`, want: "<a b><c><1x y><z w2><s t><1  2><1><2>\n"},
+	{name: "default-word-in-dquotes", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; v='a b'; p "${u:-'q'}" "${u-'$v'}" "${v:+'x'}" "${u:-"e f"}"`, want: "<'q'><'a b'><'x'><e f>\n"},
+	{name: "default-word-nested", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; p ${u:-${u:-"1 2" "3 4"}5 "6 7"}; IFS=_; p 1${u:-"2_3"x_x"4_5"}6`, want: "<1 2><3 45><6 7>\n<12_3x><x4_56>\n"},
+	{name: "default-word-tilde", posix: true, script: `HOME=/h; echo ${u:-~} ${HOME:+~/z} "${u:-~}" ${u:-"~"} ${u:-"a"~}`, want: "/h /h/z ~ ~ a~\n"},
+	{name: "default-word-ifs-quoted", posix: true, script: `IFS=x; v=; echo ${v:-AxBxC} ${v:-"AxBxC"}x "${v:-"AxBxC"}"`, want: "A B C AxBxCx AxBxC\n"},
+	{name: "default-word-unset-nounset", posix: true, script: `set -u; p() { printf '<%s>' "$@"; echo; }; e=; p ${n:+"a b"} "${n:+x}" ${e:+"c d"} ${e+"c d"} end`, want: "<><c d><end>\n"},
+	{name: "dollar-at-in-dquotes", script: `p() { printf '<%s>' "$@"; echo; }; f() { p "-$@-" "x$@"; }; f "a 1" "b 2"; f; set -- 1 2; a=(x "y z"); p "[${a[@]}]" "<$*>"`, want: "<-a 1><b 2-><xa 1><b 2>\n<--><x>\n<[x><y z]><<1 2>>\n"},
+	{name: "empty-quotes-beside-split", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; A='  a  b  '; p ""$A"" ''$A x""$A; for i in ""$A""; do echo "=$i="; done`, want: "<><a><b><><><a><b><x><a><b>\n==\n=a=\n=b=\n==\n"},
+	{name: "ifs-multibyte", script: `LC_ALL=C.UTF-8; x=çx IFS=ç; printf '<%s>' $x; echo`, want: "<><x>\n"},
+
+
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
 	{name: "not-found-position", script: "\nno_such_cmd_xyz", want: "--stderr--\nSH: s.sh: line 2: no_such_cmd_xyz: command not found\n", status: 127, stderr: true, diff: "message prefix"},

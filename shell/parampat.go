@@ -59,11 +59,11 @@ func needsFix(parts []syntax.WordPart) bool {
 	for _, p := range parts {
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
-			if needsFix(p.Parts) {
+			if needsFix(p.Parts) || needsQuoteSplit(p, len(parts)) {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || defaultWord(p) {
 				return true
 			}
 		}
@@ -113,11 +113,7 @@ func (r *Runner) paramsDefaultParts(pe *syntax.ParamExp, quoted bool) []syntax.W
 		if pe.Exp.Word == nil {
 			return nil
 		}
-		if !quoted {
-			return []syntax.WordPart{&syntax.ParamExp{Param: &syntax.Lit{Value: "gosh-unset"},
-				Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: pe.Exp.Word}}}
-		}
-		return pe.Exp.Word.Parts
+		return r.inlineWord(pe.Exp.Word, quoted)
 	}
 	plain := *pe
 	plain.Exp = nil
@@ -154,6 +150,18 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 			out = append(out, inner...)
 			continue
 		}
+		if pe, ok := p.(*syntax.ParamExp); ok && defaultWord(pe) {
+			parts, err := r.defaultWordParts(pe, quoted)
+			if err != nil {
+				return nil, err
+			}
+			inner, err := r.fixParts(parts, quoted)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inner...)
+			continue
+		}
 		out = append(out, p)
 		i := len(out) - 1
 		switch p := p.(type) {
@@ -163,7 +171,11 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				if err != nil {
 					return nil, err
 				}
-				out[i] = &syntax.DblQuoted{Left: p.Left, Right: p.Right, Dollar: p.Dollar, Parts: inner}
+				p = &syntax.DblQuoted{Left: p.Left, Right: p.Right, Dollar: p.Dollar, Parts: inner}
+				out[i] = p
+			}
+			if !quoted && needsQuoteSplit(p, len(parts)) {
+				out = append(out[:i], splitQuoted(p, len(parts))...)
 			}
 		case *syntax.ParamExp:
 			switch {

@@ -1,0 +1,136 @@
+package shell
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// mvdan's expand turns the word of ${x-w} ${x:-w} ${x+w} ${x:+w} into one
+// string and, unquoted, splits all of it: the quotes in ${x:-"a b" c} are
+// lost (three fields instead of two). Inside double quotes it gets the
+// other way wrong: in "${x:-'a'}" the single quotes are literal text in
+// sh, and "${x:-~}" has no tilde expansion. gosh decides itself whether
+// the word is used and, if so, puts the word's parts in the place of the
+// expansion, where expand gives each part its own quoting; the unquoted
+// literal text of the word becomes the default of a name no script can
+// set (unsetName), so it is still split and globbed as expansion results
+// are.
+
+// unsetName is a parameter that is never set: ${gosh-unset-text}
+// expands to text as an unquoted expansion would.
+const unsetName = "gosh-unset"
+
+// unquotedText returns a part that expands to s as the result of an
+// unquoted expansion: split by IFS, then globbed.
+func unquotedText(s string) syntax.WordPart {
+	return &syntax.ParamExp{Param: &syntax.Lit{Value: unsetName},
+		Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}}}}
+}
+
+// defaultWord reports a default or alternate value expansion whose word
+// expand would get wrong: one with quotes or a tilde in it, or with such
+// an expansion nested in it. $@ and $* are paramsDefault's.
+func defaultWord(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil || pe.Exp.Word == nil || pe.Param == nil || pe.Param.Value == unsetName ||
+		pe.Param.Value == "@" || pe.Param.Value == "*" || pe.Repl != nil || pe.Slice != nil {
+		return false
+	}
+	switch pe.Exp.Op {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
+	default:
+		return false
+	}
+	if _, ok := pe.Index.(*syntax.Word); pe.Index != nil && !ok {
+		return false // an arithmetic index is evaluated once, by expand
+	}
+	for _, p := range pe.Exp.Word.Parts {
+		switch p := p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			return true
+		case *syntax.Lit:
+			if strings.Contains(p.Value, "~") {
+				return true
+			}
+		}
+	}
+	return needsFix(pe.Exp.Word.Parts)
+}
+
+// defaultWordParts returns what pe, a defaultWord expansion, stands for
+// in a word (inside double quotes when quoted): the parts of its word,
+// or the plain parameter.
+func (r *Runner) defaultWordParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPart, error) {
+	// expand itself tells whether the parameter is set (and not null).
+	test := *pe
+	test.Exp = &syntax.Expansion{Op: syntax.AlternateUnset, Word: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: "1"}}}}
+	if pe.Exp.Op == syntax.DefaultUnsetOrNull || pe.Exp.Op == syntax.AlternateUnsetOrNull {
+		test.Exp.Op = syntax.AlternateUnsetOrNull
+	}
+	set, err := expand.Literal(r.cfg(), &syntax.Word{Parts: []syntax.WordPart{&test}})
+	if err != nil {
+		return nil, err
+	}
+	alternate := pe.Exp.Op == syntax.AlternateUnset || pe.Exp.Op == syntax.AlternateUnsetOrNull
+	switch {
+	case alternate == (set != ""):
+		return r.inlineWord(pe.Exp.Word, quoted), nil
+	case alternate:
+		return []syntax.WordPart{unquotedText("")}, nil // unset or null: empty
+	}
+	plain := *pe
+	plain.Exp = nil
+	return []syntax.WordPart{&plain}, nil
+}
+
+// inlineWord returns the parts of w, the word of a default or alternate
+// value, to stand in its expansion's place, in double quotes when quoted.
+func (r *Runner) inlineWord(w *syntax.Word, quoted bool) []syntax.WordPart {
+	if w == nil || len(w.Parts) == 0 {
+		return []syntax.WordPart{unquotedText("")}
+	}
+	out := make([]syntax.WordPart, 0, len(w.Parts))
+	for i, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if quoted {
+				out = append(out, p) // no tilde expansion in quotes
+				continue
+			}
+			s := p.Value
+			if i > 0 && strings.HasPrefix(s, "~") {
+				// Only a tilde at the start of the word is expanded.
+				out = append(out, &syntax.SglQuoted{Value: "~"})
+				s = s[1:]
+			}
+			if s != "" {
+				out = append(out, unquotedText(s))
+			}
+		case *syntax.SglQuoted:
+			if quoted && !p.Dollar {
+				out = append(out, sglInDbl(p.Value)...)
+				continue
+			}
+			out = append(out, p)
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sglInDbl returns the parts of 'text' inside "${x:-'text'}": the single
+// quotes are literal there and text is expanded as in double quotes.
+func sglInDbl(text string) []syntax.WordPart {
+	q := &syntax.Lit{Value: "'"}
+	var inner []syntax.WordPart
+	if !strings.ContainsAny(text, "\"$`\\") {
+		inner = []syntax.WordPart{&syntax.Lit{Value: text}}
+	} else if w, err := syntax.NewParser().Document(strings.NewReader(text)); err == nil && !strings.Contains(text, "\"") {
+		inner = w.Parts
+	} else {
+		inner = []syntax.WordPart{&syntax.Lit{Value: text}}
+	}
+	return append(append([]syntax.WordPart{q}, inner...), &syntax.Lit{Value: "'"})
+}
