@@ -222,17 +222,31 @@ func (r *Runner) fieldsIFS(ifs string, words []*syntax.Word) ([]string, error) {
 	return expand.Fields(r.cfg(), out...)
 }
 
-// colonTildes returns w with each ~ or ~user that follows an unquoted
-// colon replaced by that home directory, as sh does in assignment values
-// (PATH=~/bin:~/go/bin); expand only handles a tilde at the start.
+// colonTildes returns w with each ~ or ~user at its start or after an
+// unquoted colon replaced by that home directory, as sh does in
+// assignment values (PATH=~/bin:~/go/bin, x=~:y); expand only handles a
+// tilde at the start, ended by a slash. The words of ${v-w} and its kin
+// get the same treatment.
 func (r *Runner) colonTildes(w *syntax.Word) *syntax.Word {
 	if w == nil {
 		return nil
 	}
 	var out *syntax.Word
 	for i, wp := range w.Parts {
-		lit, ok := wp.(*syntax.Lit)
-		if !ok || !strings.Contains(lit.Value, ":~") {
+		var repl []syntax.WordPart
+		switch p := wp.(type) {
+		case *syntax.Lit:
+			repl = r.litTildes(p.Value, i == 0, i+1 < len(w.Parts))
+		case *syntax.ParamExp:
+			if p.Exp != nil && p.Exp.Word != nil && tildeWordOp(p.Exp.Op) {
+				if nw := r.colonTildes(p.Exp.Word); nw != p.Exp.Word {
+					pe := *p
+					pe.Exp = &syntax.Expansion{Op: p.Exp.Op, Word: nw}
+					repl = []syntax.WordPart{&pe}
+				}
+			}
+		}
+		if repl == nil {
 			if out != nil {
 				out.Parts = append(out.Parts, wp)
 			}
@@ -241,35 +255,61 @@ func (r *Runner) colonTildes(w *syntax.Word) *syntax.Word {
 		if out == nil {
 			out = &syntax.Word{Parts: append([]syntax.WordPart(nil), w.Parts[:i]...)}
 		}
-		s := lit.Value
-		for {
-			k := strings.Index(s, ":~")
-			if k < 0 {
-				break
-			}
-			end := k + 2
-			for end < len(s) && s[end] != '/' && s[end] != ':' {
-				end++
-			}
-			home, found := r.homeDir(s[k+2 : end])
-			if end == len(s) && i+1 < len(w.Parts) {
-				found = false // ~user"quoted": not a tilde prefix
-			}
-			if !found {
-				out.Parts = append(out.Parts, &syntax.Lit{Value: s[:end]})
-			} else {
-				out.Parts = append(out.Parts, &syntax.Lit{Value: s[:k+1]}, &syntax.SglQuoted{Value: home})
-			}
-			s = s[end:]
-		}
-		if s != "" {
-			out.Parts = append(out.Parts, &syntax.Lit{Value: s})
-		}
+		out.Parts = append(out.Parts, repl...)
 	}
 	if out == nil {
 		return w
 	}
 	return out
+}
+
+// tildeWordOp reports the operators whose word bash expands as part of
+// the assignment value.
+func tildeWordOp(op syntax.ParExpOperator) bool {
+	switch op {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
+		return true // not ${v:=w}, whose word is expanded as v's value
+	}
+	return false
+}
+
+// litTildes returns the parts that replace s, unquoted text of an
+// assignment value, with its tilde prefixes expanded (one at its start
+// too when atStart), or nil when it has none. more tells that quoted or
+// expanded parts follow s: a prefix running to the end of s is then not
+// a tilde prefix (~"user").
+func (r *Runner) litTildes(s string, atStart, more bool) []syntax.WordPart {
+	var parts []syntax.WordPart
+	done := 0 // s[:done] is in parts
+	for k := 0; k < len(s); k++ {
+		if s[k] != '~' || !(k == 0 && atStart || k > 0 && s[k-1] == ':') {
+			continue
+		}
+		end := k + 1
+		for end < len(s) && s[end] != '/' && s[end] != ':' {
+			end++
+		}
+		if end == len(s) && more {
+			break
+		}
+		home, found := r.homeDir(s[k+1 : end])
+		if !found {
+			continue
+		}
+		if k > done {
+			parts = append(parts, &syntax.Lit{Value: s[done:k]})
+		}
+		parts = append(parts, &syntax.SglQuoted{Value: home})
+		done = end
+		k = end - 1
+	}
+	if parts == nil {
+		return nil
+	}
+	if done < len(s) {
+		parts = append(parts, &syntax.Lit{Value: s[done:]})
+	}
+	return parts
 }
 
 // homeDir returns the home directory for ~user, or $HOME for ~.

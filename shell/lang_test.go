@@ -117,7 +117,9 @@ var langCases = []langCase{
 	{name: "dollar-at-in-dquotes", script: `p() { printf '<%s>' "$@"; echo; }; f() { p "-$@-" "x$@"; }; f "a 1" "b 2"; f; set -- 1 2; a=(x "y z"); p "[${a[@]}]" "<$*>"`, want: "<-a 1><b 2-><xa 1><b 2>\n<--><x>\n<[x><y z]><<1 2>>\n"},
 	{name: "empty-quotes-beside-split", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; A='  a  b  '; p ""$A"" ''$A x""$A; for i in ""$A""; do echo "=$i="; done`, want: "<><a><b><><><a><b><x><a><b>\n==\n=a=\n=b=\n==\n"},
 	{name: "ifs-multibyte", script: `LC_ALL=C.UTF-8; x=çx IFS=ç; printf '<%s>' $x; echo`, want: "<><x>\n"},
-
+	{name: "assign-tilde-after-colon", posix: true, script: `HOME=/h; x=~:a:~/b; echo $x; y=a:~"q":~; echo $y; x=foo:~,; echo $x; x='a:~'; echo $x`, want: "/h:a:/h/b\na:~q:/h\nfoo:~,\na:~\n"},
+	{name: "assign-tilde-default-word", posix: true, script: `HOME=/h; x=~:${u-~:~}; echo $x; x=a${u:-:~}; echo $x`, want: "/h:/h:/h\na:/h\n"},
+	{name: "prefix-assign-tilde", posix: true, script: `HOME=/h; xx=~:~/b env | grep xx=`, want: "xx=/h:/h/b\n"},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
