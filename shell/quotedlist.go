@@ -8,7 +8,7 @@ import "mvdan.cc/sh/v3/syntax"
 // list expansion in its own ("-""$@""-"), which expand joins correctly:
 // the text before goes onto the first field, the text after onto the last.
 //
-// expand also drops an empty "" or '' next to an unquoted expansion, so
+// expand also drops an empty "" next to an unquoted expansion, so
 // ""$x"" loses the empty fields at either end when $x starts and ends with
 // IFS white space; an empty single-quoted part stays.
 
@@ -43,8 +43,8 @@ func needsQuoteSplit(dq *syntax.DblQuoted, n int) bool {
 }
 
 // splitQuoted returns the parts that replace dq, a part of an unquoted
-// word of n parts: an empty '' for an empty "" beside other parts, or dq
-// split around its list expansions.
+// word of n parts: an empty single-quoted part for an empty "" beside
+// other parts, or dq split around its list expansions.
 func splitQuoted(dq *syntax.DblQuoted, n int) []syntax.WordPart {
 	if len(dq.Parts) == 0 {
 		if n > 1 {
