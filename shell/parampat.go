@@ -63,7 +63,8 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || defaultWord(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || defaultWord(p) ||
+				quotedRepl(p) || extRemoval(p) {
 				return true
 			}
 		}
@@ -129,18 +130,11 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 	default:
 		return false
 	}
-	for _, p := range pe.Exp.Word.Parts {
-		switch p.(type) {
-		case *syntax.SglQuoted, *syntax.DblQuoted:
-			return true
-		}
-	}
-	return false
+	return hasQuotedPart(pe.Exp.Word)
 }
 
 func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
 	out := make([]syntax.WordPart, 0, len(parts))
-	cfg := r.cfg()
 	for _, p := range parts {
 		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
 			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
@@ -179,8 +173,22 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 			}
 		case *syntax.ParamExp:
 			switch {
+			case extRemoval(p):
+				s, err := r.extRemove(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = valuePart(s, quoted)
+			case quotedRepl(p):
+				pat, err := r.patternWord(p.Repl.Orig)
+				if err != nil {
+					return nil, err
+				}
+				pe := *p
+				pe.Repl = &syntax.Replace{All: p.Repl.All, Orig: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: pat}}}, With: p.Repl.With}
+				out[i] = &pe
 			case quotedRemoval(p):
-				pat, err := expand.Pattern(cfg, p.Exp.Word)
+				pat, err := r.patternWord(p.Exp.Word)
 				if err != nil {
 					return nil, err
 				}

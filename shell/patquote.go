@@ -1,0 +1,162 @@
+package shell
+
+import (
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/pattern"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// expand.Pattern escapes the quoted text of a pattern word with
+// pattern.QuoteMeta, which leaves ] - ( ) | alone: a quoted ']' inside a
+// bracket expression (${x//['[]']}) closes it, and a quoted '()' after an
+// extended glob is a group. patternWord escapes every character that
+// means something in a pattern. mvdan's removal operators also ignore
+// extglob, so with it on gosh removes the pattern itself (extRemoval).
+
+// patternSpecial is what patternWord escapes in quoted text.
+const patternSpecial = "*?[]\\()|!@+-^{}~#%/"
+
+// escapePattern returns s with each pattern character escaped.
+func escapePattern(s string) string {
+	if !strings.ContainsAny(s, patternSpecial) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(patternSpecial, s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// patternWord returns the pattern w stands for: quoted parts match
+// themselves, unquoted text and expansions keep their pattern characters.
+func (r *Runner) patternWord(w *syntax.Word) (string, error) {
+	w, err := r.fixWord(w)
+	if err != nil || w == nil {
+		return "", err
+	}
+	cfg := r.cfg()
+	var b strings.Builder
+	for i, p := range w.Parts {
+		one := &syntax.Word{Parts: []syntax.WordPart{p}}
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if i == 0 && strings.HasPrefix(p.Value, "~") {
+				s, err := expand.Pattern(cfg, one) // tilde expansion
+				if err != nil {
+					return "", err
+				}
+				b.WriteString(s)
+				continue
+			}
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			s, err := expand.Literal(cfg, one)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(escapePattern(s))
+		case *syntax.ExtGlob:
+			b.WriteString(p.Op.String() + p.Pattern.Value + ")")
+		default:
+			s, err := expand.Literal(cfg, one)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		}
+	}
+	pat := b.String()
+	if strings.HasPrefix(pat, "~") {
+		pat = `\` + pat // already expanded: keep expand from doing it again
+	}
+	return pat, nil
+}
+
+// quotedRepl reports ${x/pat/rep} and ${x//pat/rep} whose pattern has a
+// quoted part (the anchored forms are anchoredRepl's).
+func quotedRepl(pe *syntax.ParamExp) bool {
+	return pe.Repl != nil && pe.Repl.Orig != nil && !anchoredRepl(pe) && hasQuotedPart(pe.Repl.Orig)
+}
+
+// hasQuotedPart reports whether w has a single- or double-quoted part.
+func hasQuotedPart(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			return true
+		}
+	}
+	return false
+}
+
+// extRemoval reports ${x#pat} and the other removals on a plain
+// parameter whose pattern may have an extended glob.
+func extRemoval(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil || pe.Exp.Word == nil || pe.Param == nil || pe.Index != nil || pe.Excl ||
+		pe.Param.Value == "@" || pe.Param.Value == "*" {
+		return false
+	}
+	switch pe.Exp.Op {
+	case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
+	default:
+		return false
+	}
+	for _, p := range pe.Exp.Word.Parts {
+		if lit, ok := p.(*syntax.Lit); ok && hasExtGlob(lit.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// extRemove computes an extRemoval expansion.
+func (r *Runner) extRemove(pe *syntax.ParamExp) (string, error) {
+	plain := *pe
+	plain.Exp = nil
+	val, err := expand.Literal(r.cfg(), &syntax.Word{Parts: []syntax.WordPart{&plain}})
+	if err != nil {
+		return "", err
+	}
+	pat, err := r.patternWord(pe.Exp.Word)
+	if err != nil {
+		return "", err
+	}
+	mode := pattern.EntireString
+	if r.opts.ExtGlob {
+		mode |= pattern.ExtendedOperators
+	}
+	rx, err := pattern.Regexp(pat, mode)
+	if err != nil {
+		return val, nil // a bad pattern matches nothing
+	}
+	re, err := regexp.Compile(rx)
+	if err != nil {
+		return val, nil
+	}
+	op := pe.Exp.Op
+	suffix := op == syntax.RemSmallSuffix || op == syntax.RemLargeSuffix
+	small := op == syntax.RemSmallPrefix || op == syntax.RemSmallSuffix
+	// Try the cut points from the shortest removal to the longest, or
+	// the other way round.
+	for k := 0; k <= len(val); k++ {
+		n := k
+		if !small {
+			n = len(val) - k
+		}
+		if suffix {
+			if re.MatchString(val[len(val)-n:]) {
+				return val[:len(val)-n], nil
+			}
+		} else if re.MatchString(val[:n]) {
+			return val[n:], nil
+		}
+	}
+	return val, nil
+}
