@@ -122,6 +122,7 @@ var langCases = []langCase{
 	{name: "prefix-assign-tilde", posix: true, script: `HOME=/h; xx=~:~/b env | grep xx=`, want: "xx=/h:/h/b\n"},
 	{name: "quoted-pattern-in-brackets", script: `x='a[[-]]b'; echo "${x//['[]']}" "${x//['-]']/_}"; z='x(y)z'; echo "${z%'(y)z'}" "${z//'('/[}"`, want: "a-b a[[___b\nx x[y)z\n"},
 	{name: "extglob-removal", script: `shopt -s extglob; p() { printf '<%s>' "$@"; echo; }; v='foo.tar.gz'; p ${v%.+(tar|gz)} ${v%%.+(tar|gz)} "${v#@(foo|bar).}" ${v##*(f|o)}; x='foo()'; p "${x%*(foo|bar)'()'}" "${x#*(foo|bar)\(\)}"; w='a b  c'; p ${w%@(c)} "${w%@(c)}"`, want: "<foo.tar><foo.tar><tar.gz><.tar.gz>\n<foo><>\n<a><b><a b  >\n"},
+	{name: "ansi-c-control-escapes", script: `printf '%s' $'\ca\cZ\c-\c?' | od -An -tx1; x=$'<\c\\>'; printf '%s' "$x" | od -An -tx1; case $'\cA' in $'\ca') echo same;; esac`, want: " 01 1a 0d 7f\n 3c 1c 3e\nsame\n"},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},

@@ -62,6 +62,10 @@ func needsFix(parts []syntax.WordPart) bool {
 			if needsFix(p.Parts) || needsQuoteSplit(p, len(parts)) {
 				return true
 			}
+		case *syntax.SglQuoted:
+			if ctrlEscapes(p) {
+				return true
+			}
 		case *syntax.ParamExp:
 			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || defaultWord(p) ||
 				quotedRepl(p) || extRemoval(p) {
@@ -170,6 +174,10 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 			}
 			if !quoted && needsQuoteSplit(p, len(parts)) {
 				out = append(out[:i], splitQuoted(p, len(parts))...)
+			}
+		case *syntax.SglQuoted:
+			if ctrlEscapes(p) {
+				out[i] = withCtrlEscapes(p)
 			}
 		case *syntax.ParamExp:
 			switch {
