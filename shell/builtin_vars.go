@@ -172,8 +172,11 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	name := it.name
 	cur := r.vars.get(name)
 	if local {
-		r.vars.ensureFrame()
-		frame := r.vars.frames[len(r.vars.frames)-1]
+		frame := r.vars.localFrame()
+		if frame == nil {
+			r.vars.ensureFrame()
+			frame = r.vars.frames[len(r.vars.frames)-1]
+		}
 		if _, ok := frame[name]; !ok {
 			// A new local starts unset (bash keeps the value only with
 			// declare -I); exported-ness is not inherited.

@@ -85,7 +85,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 				}
 			}
 		} else {
-			r.vars.pushFrame()
+			r.vars.pushTempFrame()
 			r.vars.ensureFrame()
 			for _, as := range ce.Assigns {
 				if err := r.assign(as, true); err != nil {

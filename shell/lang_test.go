@@ -123,6 +123,9 @@ var langCases = []langCase{
 	{name: "quoted-pattern-in-brackets", script: `x='a[[-]]b'; echo "${x//['[]']}" "${x//['-]']/_}"; z='x(y)z'; echo "${z%'(y)z'}" "${z//'('/[}"`, want: "a-b a[[___b\nx x[y)z\n"},
 	{name: "extglob-removal", script: `shopt -s extglob; p() { printf '<%s>' "$@"; echo; }; v='foo.tar.gz'; p ${v%.+(tar|gz)} ${v%%.+(tar|gz)} "${v#@(foo|bar).}" ${v##*(f|o)}; x='foo()'; p "${x%*(foo|bar)'()'}" "${x#*(foo|bar)\(\)}"; w='a b  c'; p ${w%@(c)} "${w%@(c)}"`, want: "<foo.tar><foo.tar><tar.gz><.tar.gz>\n<foo><>\n<a><b><a b  >\n"},
 	{name: "ansi-c-control-escapes", script: `printf '%s' $'\ca\cZ\c-\c?' | od -An -tx1; x=$'<\c\\>'; printf '%s' "$x" | od -An -tx1; case $'\cA' in $'\ca') echo same;; esac`, want: " 01 1a 0d 7f\n 3c 1c 3e\nsame\n"},
+	{name: "unset-callers-local", script: `k() { unset z; }; h() { local z=1; k; echo "${z-unset}"; unset z; echo "${z-unset}"; }; z=glob; h; g() { local y=1; unset y; unset y; echo "${y-unset}"; }; g`, want: "glob\nunset\nunset\n"},
+	{name: "unset-temp-binding", script: `m() { echo $x; x=changed; unset x; echo "${x-unset}"; }; x=g; x=tmp m; echo $x`, want: "tmp\ng\ng\n"},
+	{name: "local-under-prefix-assignment", script: `f() { t= local a=1; t= eval 'local b=2'; echo "$a $b"; }; f; echo "${a-unset} ${b-unset}"`, want: "1 2\nunset unset\n"},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},

@@ -3,6 +3,7 @@ package shell
 import (
 	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,10 @@ type varTable struct {
 	// goroutines may read it at once.
 	share  *atomic.Int32
 	frames []map[string]expand.Variable
+	// temp[i] marks frames[i] as the prefix assignments of one command
+	// (x=1 cmd) rather than a function's locals: local declares in the
+	// innermost function's frame, and unset removes a temporary binding.
+	temp []bool
 	// envCache is the exported environment, rebuilt when envDirty.
 	envCache []string
 	envDirty bool
@@ -53,6 +58,7 @@ func (t *varTable) clone() *varTable {
 		for i, f := range t.frames {
 			c.frames[i] = maps.Clone(f)
 		}
+		c.temp = slices.Clone(t.temp)
 	}
 	return c
 }
@@ -142,15 +148,49 @@ func (t *varTable) unset(name string) {
 	if old.Exported {
 		t.envDirty = true
 	}
-	if old.Local && len(t.frames) > 0 {
-		// bash: unsetting a local leaves it unset in that scope.
+	if old.Local && i >= 0 && i == t.funcFrame() {
+		// bash: unsetting a local of the running function leaves it
+		// unset in that scope; a caller's local or a temporary binding
+		// is removed, so the next outer one shows.
 		scope[name] = expand.Variable{Local: true}
 		return
 	}
 	delete(scope, name)
 }
 
-func (t *varTable) pushFrame() { t.frames = append(t.frames, nil) }
+func (t *varTable) pushFrame() {
+	t.frames = append(t.frames, nil)
+	t.temp = append(t.temp, false)
+}
+
+// pushTempFrame adds a frame for a command's prefix assignments.
+func (t *varTable) pushTempFrame() {
+	t.pushFrame()
+	t.temp[len(t.temp)-1] = true
+}
+
+// funcFrame returns the index of the innermost function's frame, or -1.
+func (t *varTable) funcFrame() int {
+	for i := len(t.frames) - 1; i >= 0; i-- {
+		if !t.temp[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// localFrame returns the innermost function's scope, ready for writing,
+// or nil outside functions.
+func (t *varTable) localFrame() map[string]expand.Variable {
+	i := t.funcFrame()
+	if i < 0 {
+		return nil
+	}
+	if t.frames[i] == nil {
+		t.frames[i] = make(map[string]expand.Variable)
+	}
+	return t.frames[i]
+}
 
 func (t *varTable) popFrame() {
 	f := t.frames[len(t.frames)-1]
@@ -161,6 +201,7 @@ func (t *varTable) popFrame() {
 		}
 	}
 	t.frames = t.frames[:len(t.frames)-1]
+	t.temp = t.temp[:len(t.frames)]
 }
 
 // ensureFrame makes the innermost frame writable.
