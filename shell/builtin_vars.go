@@ -36,6 +36,17 @@ type declItem struct {
 
 // declClause runs declare/local/export/readonly as parsed in bash mode.
 func (r *Runner) declClause(dc *syntax.DeclClause) int {
+	run, status := r.declExpand(dc)
+	if run == nil {
+		return status
+	}
+	return run()
+}
+
+// declExpand expands the arguments of dc and returns the declaration to
+// run, or nil and the status of a failed expansion. Redirections of the
+// command apply after the expansion, as for other commands.
+func (r *Runner) declExpand(dc *syntax.DeclClause) (run func() int, status int) {
 	variant := dc.Variant.Value
 	var words []string
 	var items []declItem
@@ -44,7 +55,7 @@ func (r *Runner) declClause(dc *syntax.DeclClause) int {
 		case as.Name == nil:
 			fs, err := r.fields(as.Value)
 			if err != nil {
-				return r.expandError(err)
+				return nil, r.expandError(err)
 			}
 			for _, f := range fs {
 				if strings.HasPrefix(f, "-") || strings.HasPrefix(f, "+") {
@@ -55,14 +66,24 @@ func (r *Runner) declClause(dc *syntax.DeclClause) int {
 			}
 		case as.Naked:
 			items = append(items, declItem{name: as.Name.Value})
+		case as.Array == nil && as.Index == nil:
+			// As in bash, every value is expanded before the first is
+			// assigned: export a=1 b=$a sees the old a.
+			val, err := r.literal(r.colonTildes(as.Value))
+			if err != nil {
+				return nil, r.expandError(err)
+			}
+			items = append(items, declItem{name: as.Name.Value, value: &val, append: as.Append})
 		default:
 			items = append(items, declItem{name: as.Name.Value, assign: as, append: as.Append})
 		}
 	}
-	if r.opts.Xtrace {
-		r.trace(variant + " " + strings.Join(words, " "))
-	}
-	return r.declare(variant, words, items)
+	return func() int {
+		if r.opts.Xtrace {
+			r.trace(variant + " " + strings.Join(words, " "))
+		}
+		return r.declare(variant, words, items)
+	}, 0
 }
 
 func parseDeclWord(f string) declItem {
@@ -233,6 +254,12 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 			v := r.vars.get(name)
 			if v.Kind == expand.Indexed || v.Kind == expand.Associative {
 				if err := r.assignIndex(name, nil, *it.value, true); err != nil {
+					return err
+				}
+				break
+			}
+			if r.isInteger(name) {
+				if err := r.setVarString(name, *it.value, true); err != nil {
 					return err
 				}
 				break

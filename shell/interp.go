@@ -377,12 +377,20 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 			status = r.redirect(&r.fds, st.Redirs, true)
 			r.endProcSubsts(mark, false)
 		} else {
+			run := func() int { return r.cmd(st.Cmd) }
+			if dc, ok := st.Cmd.(*syntax.DeclClause); ok {
+				// Arguments first: readonly x=$(cmd) 2>/dev/null
+				// leaves cmd's stderr alone.
+				if run, status = r.declExpand(dc); run == nil {
+					run = func() int { return status }
+				}
+			}
 			saved := r.fds
 			defer r.enterRedirect(&saved)()
 			r.fds = saved.clone()
 			mark := len(r.procWaits)
 			if status = r.redirect(&r.fds, st.Redirs, false); status == 0 {
-				status = r.cmd(st.Cmd)
+				status = run()
 			}
 			r.fds.release()
 			r.fds = saved

@@ -126,6 +126,8 @@ var langCases = []langCase{
 	{name: "unset-callers-local", script: `k() { unset z; }; h() { local z=1; k; echo "${z-unset}"; unset z; echo "${z-unset}"; }; z=glob; h; g() { local y=1; unset y; unset y; echo "${y-unset}"; }; g`, want: "glob\nunset\nunset\n"},
 	{name: "unset-temp-binding", script: `m() { echo $x; x=changed; unset x; echo "${x-unset}"; }; x=g; x=tmp m; echo $x`, want: "tmp\ng\ng\n"},
 	{name: "local-under-prefix-assignment", script: `f() { t= local a=1; t= eval 'local b=2'; echo "$a $b"; }; f; echo "${a-unset} ${b-unset}"`, want: "1 2\nunset unset\n"},
+	{name: "decl-values-expanded-first", script: `a=0; export a=1 b=$a; echo $b; f() { local l=1 q=$l; echo "[$q]"; }; l=G; f; declare -i k=5; declare k+=2; echo $k`, want: "0\n[G]\n7\n"},
+	{name: "decl-redirect-after-expansion", script: `readonly x=$(echo err >&2; echo v) 2>/dev/null; echo $x`, want: "v\n--stderr--\nerr\n", stderr: true},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
