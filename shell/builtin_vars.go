@@ -610,6 +610,14 @@ func (r *Runner) unsetIndex(name, index string) error {
 	}
 	switch v.Kind {
 	case expand.Associative:
+		// The key is expanded as in an assignment: unset 'm["$k"]'.
+		if as := parseElemRef(name + "[" + index + "]"); as != nil {
+			key, _, err := r.indexKey(v, as.Index)
+			if err != nil {
+				return err
+			}
+			index = key
+		}
 		m := make(map[string]string, len(v.Map))
 		for k, x := range v.Map {
 			if k != index {

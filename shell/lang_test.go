@@ -128,6 +128,7 @@ var langCases = []langCase{
 	{name: "local-under-prefix-assignment", script: `f() { t= local a=1; t= eval 'local b=2'; echo "$a $b"; }; f; echo "${a-unset} ${b-unset}"`, want: "1 2\nunset unset\n"},
 	{name: "decl-values-expanded-first", script: `a=0; export a=1 b=$a; echo $b; f() { local l=1 q=$l; echo "[$q]"; }; l=G; f; declare -i k=5; declare k+=2; echo $k`, want: "0\n[G]\n7\n"},
 	{name: "decl-redirect-after-expansion", script: `readonly x=$(echo err >&2; echo v) 2>/dev/null; echo $x`, want: "v\n--stderr--\nerr\n", stderr: true},
+	{name: "unset-assoc-expanded-key", script: `declare -A d; k='a b'; d[$k]=1; d[x]=2; j='1],a[1'; d[$j]=3; unset "d[\$k]" 'd["$j"]'; echo ${#d[@]} ${!d[@]}`, want: "1 x\n"},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},

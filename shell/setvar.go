@@ -294,19 +294,29 @@ func (r *Runner) assignNamed(name, val string) error {
 	if validName(name) {
 		return r.setVarString(name, val)
 	}
+	as := parseElemRef(name)
+	if as == nil {
+		return badIdentError(name)
+	}
+	return r.assignIndex(as.Name.Value, as.Index, val, false)
+}
+
+// parseElemRef parses name[index], an array element named in a string,
+// as the left side of an assignment; nil when it is not one.
+func parseElemRef(name string) *syntax.Assign {
 	open := strings.IndexByte(name, '[')
 	if open <= 0 || !strings.HasSuffix(name, "]") || !validName(name[:open]) {
-		return badIdentError(name)
+		return nil
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(name+"="), "")
 	if err != nil || len(f.Stmts) != 1 {
-		return badIdentError(name)
+		return nil
 	}
 	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
 	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Index == nil {
-		return badIdentError(name)
+		return nil
 	}
-	return r.assignIndex(ce.Assigns[0].Name.Value, ce.Assigns[0].Index, val, false)
+	return ce.Assigns[0]
 }
 
 // resolveRef follows namerefs (declare -n) from name to the variable an
