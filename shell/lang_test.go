@@ -129,6 +129,8 @@ var langCases = []langCase{
 	{name: "decl-values-expanded-first", script: `a=0; export a=1 b=$a; echo $b; f() { local l=1 q=$l; echo "[$q]"; }; l=G; f; declare -i k=5; declare k+=2; echo $k`, want: "0\n[G]\n7\n"},
 	{name: "decl-redirect-after-expansion", script: `readonly x=$(echo err >&2; echo v) 2>/dev/null; echo $x`, want: "v\n--stderr--\nerr\n", stderr: true},
 	{name: "unset-assoc-expanded-key", script: `declare -A d; k='a b'; d[$k]=1; d[x]=2; j='1],a[1'; d[$j]=3; unset "d[\$k]" 'd["$j"]'; echo ${#d[@]} ${!d[@]}`, want: "1 x\n"},
+	{name: "anchored-repl-per-element", script: `p() { printf '<%s>' "$@"; echo; }; a=(aa bb ''); p ${a[@]/#/pre-} "${a[@]/%/-suf}" "x${a[@]/#a/Z}y" "${a[*]/%b/Q}"; set -- "1 2" 3; p "${@/#/-}" ${@/%/+}; e=(); p "${e[@]/#/x}" end; for i in "${a[@]/#/-}"; do echo "$i"; done`, want: "<pre-aa><pre-bb><pre-><aa-suf><bb-suf><-suf><xZa><bb><y><aa bQ >\n<-1 2><-3><1><2+><3+>\n<end>\n-aa\n-bb\n-\n"},
+	{name: "anchored-repl-unquoted-splits", script: `p() { printf '<%s>' "$@"; echo; }; x=abc; p ${x/#a/1 2} "${x/%c/3 4}"`, want: "<1><2bc><ab3 4>\n"},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},

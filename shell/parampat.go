@@ -37,15 +37,32 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 func (r *Runner) fixWords(ws []*syntax.Word) ([]*syntax.Word, error) {
 	var out []*syntax.Word
 	for i, w := range ws {
+		if pe, quoted := listReplExp(w); pe != nil {
+			// A word that becomes one word per element.
+			more, err := r.listReplWords(w, pe, quoted)
+			if err != nil {
+				return nil, err
+			}
+			if out == nil {
+				out = append(make([]*syntax.Word, 0, len(ws)+1), ws[:i]...)
+			}
+			for _, mw := range more {
+				if mw, err = r.fixWord(mw); err != nil {
+					return nil, err
+				}
+				out = append(out, mw)
+			}
+			continue
+		}
 		fw, err := r.fixWord(w)
 		if err != nil {
 			return nil, err
 		}
 		if fw != w && out == nil {
-			out = append([]*syntax.Word(nil), ws...)
+			out = append(make([]*syntax.Word, 0, len(ws)+1), ws[:i]...)
 		}
 		if out != nil {
-			out[i] = fw
+			out = append(out, fw)
 		}
 	}
 	if out == nil {
@@ -208,7 +225,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				if err != nil {
 					return nil, err
 				}
-				out[i] = &syntax.SglQuoted{Value: s}
+				out[i] = valuePart(s, quoted)
 			}
 		}
 	}
@@ -218,47 +235,59 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 // anchoredReplace computes ${x/#pat/rep} or ${x/%pat/rep}: the longest
 // match of pat at the start (or end) of x is replaced by rep.
 func (r *Runner) anchoredReplace(p *syntax.ParamExp) (string, error) {
-	cfg := r.cfg()
 	bare := *p
 	bare.Repl = nil
-	val, err := expand.Literal(cfg, &syntax.Word{Parts: []syntax.WordPart{&bare}})
+	val, err := expand.Literal(r.cfg(), &syntax.Word{Parts: []syntax.WordPart{&bare}})
 	if err != nil {
 		return "", err
 	}
+	replace, err := r.anchoredReplacer(p)
+	if err != nil {
+		return "", err
+	}
+	return replace(val), nil
+}
+
+// anchoredReplacer returns the function that applies the anchored
+// replacement of p to one value.
+func (r *Runner) anchoredReplacer(p *syntax.ParamExp) (func(string) string, error) {
 	orig := p.Repl.Orig
 	first := orig.Parts[0].(*syntax.Lit)
 	atEnd := first.Value[0] == '%'
 	rest := &syntax.Word{Parts: append([]syntax.WordPart{&syntax.Lit{Value: first.Value[1:]}}, orig.Parts[1:]...)}
-	pat, err := expand.Pattern(cfg, rest)
+	pat, err := r.patternWord(rest)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	with := ""
 	if p.Repl.With != nil {
-		if with, err = expand.Literal(cfg, p.Repl.With); err != nil {
-			return "", err
+		if with, err = expand.Literal(r.cfg(), p.Repl.With); err != nil {
+			return nil, err
 		}
 	}
+	same := func(val string) string { return val }
 	rx, err := pattern.Regexp(pat, 0)
 	if err != nil {
-		return val, nil // a bad pattern matches nothing
+		return same, nil // a bad pattern matches nothing
 	}
 	re, err := regexp.Compile("^(?s:" + rx + ")$")
 	if err != nil {
-		return val, nil
+		return same, nil
 	}
-	if atEnd {
-		for i := 0; i <= len(val); i++ {
-			if re.MatchString(val[i:]) {
-				return val[:i] + with, nil
+	return func(val string) string {
+		if atEnd {
+			for i := 0; i <= len(val); i++ {
+				if re.MatchString(val[i:]) {
+					return val[:i] + with
+				}
+			}
+			return val
+		}
+		for i := len(val); i >= 0; i-- {
+			if re.MatchString(val[:i]) {
+				return with + val[i:]
 			}
 		}
-		return val, nil
-	}
-	for i := len(val); i >= 0; i-- {
-		if re.MatchString(val[:i]) {
-			return with + val[i:], nil
-		}
-	}
-	return val, nil
+		return val
+	}, nil
 }
