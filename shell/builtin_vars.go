@@ -221,7 +221,7 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		r.integers[name] = true
 	}
 	if cur.ReadOnly && (it.value != nil || it.assign != nil) {
-		return fmt.Errorf("%s: readonly variable", name)
+		return readonlyError(name)
 	}
 	if fl.nameref || (fl.unNameref && cur.Kind == expand.NameRef) {
 		return r.declareRef(name, cur, it, fl.nameref)

@@ -305,7 +305,7 @@ func builtinEval(r *Runner, args []string) int {
 		return 2
 	}
 	r.evalDepth++
-	r.stmts(f.Stmts)
+	r.lineStmts(f.Stmts)
 	r.evalDepth--
 	return r.lastStatus
 }
@@ -373,7 +373,7 @@ func builtinSource(r *Runner, args []string) int {
 		r.pushCall("source", name)
 		oldScript := r.script
 		r.script = name
-		r.stmts(f.Stmts)
+		r.lineStmts(f.Stmts)
 		r.script = oldScript
 		r.popCall()
 	}

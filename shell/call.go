@@ -2,7 +2,6 @@ package shell
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,6 +88,13 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			r.vars.ensureFrame()
 			for _, as := range ce.Assigns {
 				if err := r.assign(as, true); err != nil {
+					var ro readonlyError
+					if errors.As(err, &ro) {
+						// bash reports x=1 cmd on a readonly x and
+						// runs cmd without it.
+						r.errf("%v", err)
+						continue
+					}
 					r.vars.popFrame()
 					return r.assignError(err)
 				}
@@ -408,7 +414,7 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	if prefix {
 		v = expand.Variable{Set: true, Kind: expand.String, Str: val, Exported: true}
 		if old.ReadOnly {
-			return fmt.Errorf("%s: readonly variable", name)
+			return readonlyError(name)
 		}
 		r.vars.setLocal(name, v)
 		return nil
@@ -417,14 +423,29 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 }
 
 func (r *Runner) assignError(err error) int {
-	var se *statusError
-	var ue expand.UnsetParameterError
-	if errors.As(err, &se) || errors.As(err, &ue) {
+	if expansionError(err) {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)
-	if !r.opts.Interactive {
+	var ro readonlyError
+	if errors.As(err, &ro) {
+		r.discard = true
+		r.lastStatus = 1
+	} else if !r.opts.Interactive {
 		r.exit(1)
 	}
 	return 1
+}
+
+// readonlyError is an assignment to a readonly variable, the name.
+type readonlyError string
+
+func (e readonlyError) Error() string { return string(e) + ": readonly variable" }
+
+// expansionError reports an error of the expansion of an assignment's
+// value, which expandError handles, rather than of the assignment.
+func expansionError(err error) bool {
+	var se *statusError
+	var ue expand.UnsetParameterError
+	return errors.As(err, &se) || errors.As(err, &ue)
 }

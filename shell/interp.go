@@ -215,7 +215,36 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.stmt(st) }) }
+func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.lineStmt(st) }) }
+
+// lineStmt runs st, a command read at the top level of a script, an eval
+// or a sourced file. A failed assignment in it drops the rest of the
+// commands on its line (see Runner.discard).
+func (r *Runner) lineStmt(st *syntax.Stmt) {
+	if r.discardLine != 0 && st.Pos().Line() == r.discardLine {
+		r.discardLine = st.End().Line()
+		return
+	}
+	r.discardLine = 0
+	r.stmt(st)
+	if r.discard {
+		r.discard = false
+		r.discardLine = st.End().Line()
+	}
+}
+
+// lineStmts runs the commands of an eval or a sourced file with lineStmt.
+func (r *Runner) lineStmts(list []*syntax.Stmt) {
+	outer := r.discardLine
+	r.discardLine = 0
+	for _, st := range list {
+		if r.stop() {
+			break
+		}
+		r.lineStmt(st)
+	}
+	r.discardLine = outer
+}
 
 // guard runs f, turning a panic in it into an internal error of r (a
 // subshell on its own goroutine needs its own guard: a panic there would

@@ -131,6 +131,7 @@ var langCases = []langCase{
 	{name: "unset-assoc-expanded-key", script: `declare -A d; k='a b'; d[$k]=1; d[x]=2; j='1],a[1'; d[$j]=3; unset "d[\$k]" 'd["$j"]'; echo ${#d[@]} ${!d[@]}`, want: "1 x\n"},
 	{name: "anchored-repl-per-element", script: `p() { printf '<%s>' "$@"; echo; }; a=(aa bb ''); p ${a[@]/#/pre-} "${a[@]/%/-suf}" "x${a[@]/#a/Z}y" "${a[*]/%b/Q}"; set -- "1 2" 3; p "${@/#/-}" ${@/%/+}; e=(); p "${e[@]/#/x}" end; for i in "${a[@]/#/-}"; do echo "$i"; done`, want: "<pre-aa><pre-bb><pre-><aa-suf><bb-suf><-suf><xZa><bb><y><aa bQ >\n<-1 2><-3><1><2+><3+>\n<end>\n-aa\n-bb\n-\n"},
 	{name: "anchored-repl-unquoted-splits", script: `p() { printf '<%s>' "$@"; echo; }; x=abc; p ${x/#a/1 2} "${x/%c/3 4}"`, want: "<1><2bc><ab3 4>\n"},
+	{name: "readonly-assignment-drops-line", script: "readonly r=1\nf() { r=2; echo no; }\nf; echo no\necho next $?\neval 'r=3'; echo eval $?\neval 'r=4\necho second'\nr=5 echo prefix\n(r=6; echo no); echo sub $?\na=(1 2); readonly a; eval 'a+=(3)'; echo ${a[@]}", want: "next 1\neval 1\nsecond\nprefix\nsub 1\n1 2\n"},
 
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},

@@ -19,7 +19,7 @@ func (r *Runner) setVar(name string, v expand.Variable) error {
 		old.ReadOnly = true // computed from the options, as in bash
 	}
 	if old.ReadOnly && v.Kind != expand.KeepValue {
-		return fmt.Errorf("%s: readonly variable", name)
+		return readonlyError(name)
 	}
 	if v.Kind == expand.KeepValue {
 		nv := old
@@ -110,7 +110,7 @@ func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, app
 	name = r.resolveRef(name)
 	old := r.vars.get(name)
 	if old.ReadOnly {
-		return fmt.Errorf("%s: readonly variable", name)
+		return readonlyError(name)
 	}
 	v := old
 	if v.Kind == expand.Associative {
@@ -202,7 +202,7 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 	name := r.resolveRef(as.Name.Value)
 	old := r.vars.get(name)
 	if old.ReadOnly {
-		return fmt.Errorf("%s: readonly variable", name)
+		return readonlyError(name)
 	}
 	assoc := old.Kind == expand.Associative || r.declAssoc
 	if assoc {
