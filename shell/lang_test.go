@@ -107,6 +107,14 @@ var langCases = []langCase{
 	{name: "ifs-split", posix: true, script: `v=a,b,c; IFS=,; set -- $v; echo $#; IFS=' '; set -- $v; echo $#`, want: "3\n1\n"},
 	{name: "shlvl", script: `echo "$SHLVL" | grep -c '^[0-9][0-9]*$'`, want: "1\n"},
 
+	// Programmable completion and readline's tables (bind).
+	{name: "complete-print-remove", script: "complete -W 'x y' -o nospace -A function c1 c2\ncomplete -F _f -o default -C 'cmd q' -X '!*.go' -d c3\ncomplete -p c1 c3; complete -r c1; complete -p c1; echo $?\ncomplete -F _f; echo $?", want: "complete -o nospace -A function -W 'x y' c1\ncomplete -o default -d -X '!*.go' -C 'cmd q' -F _f c3\n1\n2\n"},
+	{name: "compgen-words-filter", script: "shopt -s extglob\ncompgen -W 'apple apricot banana' ap; compgen -X '*cot' -P '<' -S '>' -W 'apple apricot'\nIFS=:; compgen -W 'a\\:b:\"c d\":$(echo e:f)'; compgen -W 'zz' q; echo $?", want: "apple\napricot\n<apple>\na:b\nc d\ne\nf\n1\n"},
+	{name: "compgen-function", script: "f() { echo \"$# $1 $2 ${#COMP_WORDS[@]} $COMP_CWORD\"; COMPREPLY=(x${2}1 x2); }\ncompgen -F f w 2>/dev/null; declare -p COMP_CWORD 2>/dev/null || echo unset\ng() { COMPREPLY=(a $((1/0))); }; compgen -F g 2>/dev/null\necho $?", want: "3 compgen w 0 -1\nxw1\nx2\nunset\n1\n"},
+	{name: "compgen-actions", script: "mkdir d1; touch f1; my_f() { :; }; alias my_a=x; my_v=1\ncompgen -A function -A alias -A variable my_; compgen -f f; compgen -d d; compgen -k el; compgen -A shopt -P '[' -S ']' nullg; compgen -b -A setopt ech; compgen -A nope 2>/dev/null; echo $?", want: "my_a\nmy_f\nmy_v\nf1\nd1\nelse\nelif\n[nullglob]\necho\n2\n"},
+	{name: "compopt-outside", script: "compopt -o nospace; echo $?; compopt -o bad; echo $?; complete -W x c; compopt -o nospace c; complete -p c", want: "1\n2\ncomplete -o nospace -W 'x' c\n"},
+	{name: "bind-tables", script: "bind -l | grep -cx yank; bind -q yank; bind '\"\\C-o\": yank'; bind -q yank; bind -r '\\C-o'; bind -q yank\nbind -x '\"\\C-t\": echo hi'; bind -X; bind -m vi -X; bind -q no-such; echo $?; bind -P | grep -x 'vi-subst is not bound to any keys'; bind -v | grep -x 'set blink-matching-paren off'", want: "1\nyank can be invoked via \"\\C-y\".\nyank can be invoked via \"\\C-o\", \"\\C-y\".\nyank can be invoked via \"\\C-y\".\n\"\\C-t\": \"echo hi\"\n1\nvi-subst is not bound to any keys\nset blink-matching-paren off\n"},
+
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
 	{name: "not-found-position", script: "\nno_such_cmd_xyz", want: "--stderr--\nSH: s.sh: line 2: no_such_cmd_xyz: command not found\n", status: 127, stderr: true, diff: "message prefix"},
