@@ -43,6 +43,9 @@ type shared struct {
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
 
+	// hist is the command history of the history and fc builtins.
+	hist histState
+
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool
 }
