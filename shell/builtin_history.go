@@ -89,6 +89,26 @@ func historySnapshot(l HistoryList) (int, []string) {
 	return first, entries
 }
 
+// historyOption is set -o history.
+var historyOption = findOption(setOptions, "history")
+
+// recordScriptHistory adds the text of a command a script read to the
+// history under set -o history, as bash does for a script (not for -c;
+// the interactive shell records what it reads itself).
+func (r *Runner) recordScriptHistory(text []byte) {
+	if r.opts.Interactive || r.script == "-c" || r.sourceDepth > 0 || !historyOption.get(r) {
+		return
+	}
+	entry := strings.TrimSpace(string(text))
+	if entry == "" {
+		return
+	}
+	max := r.HistSize("HISTSIZE")
+	r.history().Edit(func(first int, e []string) (int, []string) {
+		return trimEntries(first, append(e, entry), max)
+	})
+}
+
 // defaultHistSize is HISTSIZE and HISTFILESIZE when unset (bash's 500).
 const defaultHistSize = 500
 
@@ -207,9 +227,6 @@ func builtinHistory(r *Runner, args []string) int {
 		if a == "--" {
 			args = args[1:]
 			break
-		}
-		if _, err := strconv.Atoi(a); err == nil && len(opts) == 0 {
-			break // history -1 is not an option; the check below rejects it
 		}
 		args = args[1:]
 		for _, c := range a[1:] {
