@@ -590,8 +590,7 @@ func (r *Runner) commandMatches(word string) []string {
 	out = append(out, r.actionMatches("keyword", word)...)
 	out = append(out, r.actionMatches("function", word)...)
 	out = append(out, r.actionMatches("builtin", word)...)
-	var exes []string
-	seen := map[string]bool{}
+	var exes []string // as in bash, a name in two PATH directories is listed twice
 	for _, dir := range filepath.SplitList(r.vars.get("PATH").String()) {
 		if dir == "" {
 			dir = "."
@@ -603,12 +602,11 @@ func (r *Runner) commandMatches(word string) []string {
 		}
 		for _, e := range ents {
 			n := e.Name()
-			if !strings.HasPrefix(n, word) || seen[n] {
+			if !strings.HasPrefix(n, word) {
 				continue
 			}
 			fi, err := os.Stat(filepath.Join(dir, n))
 			if err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-				seen[n] = true
 				exes = append(exes, n)
 			}
 		}
@@ -1000,19 +998,29 @@ type Completion struct {
 // Complete runs the completion spec complete stored for the command of
 // an interactive command line: words are its words up to the cursor
 // (words[0] the command name, words[cword] the word being completed),
-// line and point the line and cursor offset. It reports false when no
-// spec applies (the caller then completes as usual).
+// line and point the line and cursor offset. The command word itself
+// (cword 0) follows the -I spec, or -E on an empty line; an argument the
+// command's spec or else -D. It reports false when no spec applies (the
+// caller then completes as usual).
 func (r *Runner) Complete(words []string, cword int, line string, point int) (Completion, bool) {
 	if len(words) == 0 || cword < 0 || cword >= len(words) {
 		return Completion{}, false
 	}
 	name := words[0]
-	spec := r.compSpecs.lookup(name)
-	if spec == nil && cword > 0 {
-		spec = r.compSpecs.lookup(filepath.Base(name))
-	}
-	if spec == nil && cword > 0 {
-		spec = r.compSpecs.lookup(" D")
+	var spec *compSpec
+	switch {
+	case cword == 0 && strings.TrimSpace(line) == "":
+		spec = r.compSpecs.lookup(" E") // complete -E: an empty line
+	case cword == 0:
+		spec = r.compSpecs.lookup(" I") // complete -I: the command word
+	default:
+		spec = r.compSpecs.lookup(name)
+		if spec == nil {
+			spec = r.compSpecs.lookup(filepath.Base(name))
+		}
+		if spec == nil {
+			spec = r.compSpecs.lookup(" D") // complete -D: the default
+		}
 	}
 	if spec == nil {
 		return Completion{}, false

@@ -46,10 +46,10 @@ func completer(r *shell.Runner) completeFunc {
 			pos = len(line)
 		}
 		w := wordAt(string(line[:pos]))
-		if w.command && w.value == "" && w.quote == unquoted {
-			return nil, 0 // as bash's no_empty_cmd_completion
-		}
 		inserts, shown := complete(r, w)
+		if len(inserts) == 0 {
+			return nil, 0
+		}
 		if len(inserts) > maxListed {
 			// Too many to list under the line: insert only what they
 			// share (bash asks whether to display them all).
@@ -86,11 +86,15 @@ func commonPrefix(ss []string) string {
 // cursor to show with each when they are listed.
 func complete(r *shell.Runner, w completeWord) ([]string, int) {
 	v := w.value
-	if !w.command && len(w.words) > 0 {
-		words := append(append([]string(nil), w.words...), v)
-		if c, ok := r.Complete(words, len(w.words), w.line, len(w.line)); ok {
-			return specInserts(r, c, w), len([]rune(v))
-		}
+	words, cword := append(append([]string(nil), w.words...), v), len(w.words)
+	if w.command {
+		words, cword = []string{v}, 0
+	}
+	if c, ok := r.Complete(words, cword, w.line, len(w.line)); ok {
+		return specInserts(r, c, w), len([]rune(v))
+	}
+	if w.command && v == "" && w.quote == unquoted {
+		return nil, 0 // as bash's no_empty_cmd_completion
 	}
 	switch {
 	case w.quote != inSingle && strings.HasPrefix(v, "${") && !strings.ContainsAny(v[2:], "}/"):

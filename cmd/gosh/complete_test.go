@@ -125,6 +125,28 @@ func TestWordAt(t *testing.T) {
 	}
 }
 
+func TestCompleteEmptyAndInitial(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := newTestRunner(t, dir, "zzcmd-one")
+	if got, _ := complete(r, wordAt("")); got != nil {
+		t.Errorf("empty line without complete -E: %q", got)
+	}
+	r.RunCommand("complete -W empty-line -E; complete -W zzcmd-init -I")
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"", []string{"empty-line "}},
+		{"x; zzc", []string{"md-init "}},
+		{"zzcmd-one z", nil}, // arguments: no spec, files
+	} {
+		if got, _ := complete(r, wordAt(tc.line)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("complete(%q) = %q; want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
 func TestCompleterLimits(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
