@@ -786,7 +786,9 @@ func splitWordList(s, ifs string) []string {
 			if c == '\'' {
 				quote = 0
 			}
-		case c == '\\' && i+1 < len(s):
+		case c == '\\' && i+1 == len(s):
+			continue // a backslash ending the list escapes nothing
+		case c == '\\':
 			cur.WriteByte(c)
 			i++
 			c = s[i]
