@@ -26,7 +26,9 @@
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
-// substitution callbacks.
+// substitution callbacks. Forms it gets wrong are rewritten first, on a
+// copy of the word (parampat.go and the files it names), into words it
+// expands correctly.
 //
 // Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
 // (set -m with a terminal, WithTerminal) each foreground job gets its own

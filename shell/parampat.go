@@ -15,12 +15,17 @@ import (
 //
 //   - ${x#"$p"} and the other removal operators expand their pattern
 //     without quoting, so a quoted * or ? in it still matches anything;
-//     gosh passes the pattern expand.Pattern makes, with quoted parts
-//     escaped.
+//     gosh passes the pattern patternWord makes, with quoted parts
+//     escaped (patquote.go, which also computes removals with extglob).
 //   - ${x/#pat/rep} and ${x/%pat/rep} (replacement anchored at the start or
 //     the end) are not supported; gosh computes them itself.
 //   - ${@:-word}, ${@+word} and the like ("${@:-.}" is a common idiom)
 //     ignore the operator; gosh picks the word or plain $@ itself.
+//
+// Other files add rewrites to the same pass: defaultword.go (the quoting
+// of the word of ${x:-word}), quotedlist.go ("-$@-", ""$x""), listrepl.go
+// (${a[@]/#pat/rep}, which turns one word into several) and ansic.go
+// ($'\cX').
 
 // fixWord returns w, or a rewritten copy when it needs one of the fixes.
 func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {

@@ -14,7 +14,8 @@ import (
 )
 
 // varTable holds the shell's variables: one global scope and a stack of
-// function scopes made by `local`. Lookup is dynamic, as in bash: the
+// frames, each the locals of a running function or the prefix assignments
+// (x=1 cmd) of a running command. Lookup is dynamic, as in bash: the
 // innermost scope that has the name wins.
 type varTable struct {
 	global map[string]expand.Variable
