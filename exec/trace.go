@@ -3,6 +3,7 @@ package exec
 import (
 	"bytes"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -473,48 +474,53 @@ const maxFillPoints = 4096
 // so the reader sees end of file) or B's reader is gone (then A is closed
 // so the writer gets SIGPIPE, as it would have without the relay).
 //
-// splice with SPLICE_F_NONBLOCK moves pipe buffers between the two pipes
-// without copying. When it cannot move anything, FIONREAD on A says which
-// side is the cause: nothing to read (wait for A to be readable, and
-// notice B's reader leaving meanwhile through POLLERR) or no room in B
-// (wait for B to be writable).
+// It waits in poll for data in A, and for B's reader to vanish (POLLERR
+// on B), then splices with SPLICE_F_NONBLOCK, which moves pipe buffers
+// between the two pipes without copying; if that finds no room in B it
+// waits in poll for B to be writable (POLLERR there too means the reader
+// is gone). So a relay that keeps up makes two system calls per chunk.
+// Its calls are raw (relay_linux.go) on a thread of its own: a blocking
+// wait is always a poll, which a signal interrupts, and on EINTR the
+// relay yields so that the runtime can stop it for a garbage collection.
 func (p *tracePipe) run() {
 	defer close(p.done)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	relayStarted()
+	defer relayEnded()
 	a, b := int(p.a.Fd()), int(p.b.Fd())
+	in := []unix.PollFd{{Fd: int32(a), Events: unix.POLLIN}, {Fd: int32(b)}}
+	out := []unix.PollFd{{Fd: int32(b), Events: unix.POLLOUT}}
+	wait := in // what to wait for before the next splice
 	for {
-		n, err := unix.Splice(a, nil, b, nil, 1<<20, unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
-		if n > 0 {
+		wait[0].Revents, wait[len(wait)-1].Revents = 0, 0
+		if e := rawPoll(wait); e == unix.EINTR {
+			runtime.Gosched()
+			continue
+		} else if e == 0 && wait[len(wait)-1].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
+			p.finish(true)
+			return
+		}
+		n, e := rawSplice(a, b)
+		switch {
+		case n > 0:
 			p.mu.Lock()
 			p.moved += n
 			p.mu.Unlock()
-			// Usually A is empty now: wait for it without another
-			// splice that would only fail.
-			if fionread(a) > 0 {
-				continue
-			}
-			err = unix.EAGAIN
-		}
-		switch err {
-		case nil: // end of file on A
+			wait = in
+		case e == 0: // end of file on A
 			p.finish(false)
 			return
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			if fionread(a) == 0 {
-				// Starved: wait for data, or for B's reader to vanish.
-				fds := []unix.PollFd{{Fd: int32(a), Events: unix.POLLIN}, {Fd: int32(b)}}
-				if poll(fds) && fds[1].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
-					p.finish(true)
-					return
-				}
+		case e == unix.EINTR:
+			runtime.Gosched()
+		case e == unix.EAGAIN:
+			// A was readable, so B is full: wait for room in it.
+			// (An empty A, should that ever happen, only costs a
+			// spurious wake-up: the next splice waits for A again.)
+			if fionread(a) > 0 {
+				wait = out
 			} else {
-				// Back-pressure: wait for room in B.
-				fds := []unix.PollFd{{Fd: int32(b), Events: unix.POLLOUT}}
-				if poll(fds) && fds[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
-					p.finish(true)
-					return
-				}
+				wait = in
 			}
 		default: // EPIPE: B's reader is gone; anything else: give up alike
 			p.finish(true)
