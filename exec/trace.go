@@ -3,7 +3,6 @@ package exec
 import (
 	"bytes"
 	"os"
-	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -50,6 +49,7 @@ type Tracer struct {
 	mu     sync.Mutex
 	stages []*traceStage
 	pipes  []*tracePipe // pipes[i] joins stage i to stage i+1; nil if not relayed
+	relay  *relayLoop   // moves the data of all pipes; nil until the first
 	last   time.Time    // time of the previous sample
 	ticks  int
 
@@ -127,6 +127,10 @@ func (t *Tracer) Relay(i int, r, w *os.File) *os.File {
 	if err != nil {
 		return r
 	}
+	loop, err := t.relayLoop()
+	if err != nil {
+		return r
+	}
 	half := max(total/2, pageSize)
 	rb, wb, err := Pipe()
 	if err != nil {
@@ -142,12 +146,12 @@ func (t *Tracer) Relay(i int, r, w *os.File) *os.File {
 	if err != nil {
 		capB, _ = PipeSize(wb)
 	}
-	p := &tracePipe{a: r, b: wb, capA: capA, capB: capB, done: make(chan struct{})}
+	p := &tracePipe{a: r, b: wb, fa: int(r.Fd()), fb: int(wb.Fd()), capA: capA, capB: capB, done: make(chan struct{})}
 	p.fill = []fillPoint{{at: time.Now()}} // every curve starts empty
 	t.mu.Lock()
 	t.pipes[i] = p
 	t.mu.Unlock()
-	go p.run()
+	loop.post(p, false)
 	return rb
 }
 
@@ -422,10 +426,13 @@ func (t *Tracer) Finish(statuses []int) *Trace {
 		return nil
 	}
 	now := time.Now()
-	deadline := time.NewTimer(200 * time.Millisecond)
+	// A closed channel, unlike a timer's, stays ready for every pipe.
+	expired := make(chan struct{})
+	deadline := time.AfterFunc(200*time.Millisecond, func() { close(expired) })
 	defer deadline.Stop()
 	t.mu.Lock()
 	pipes := append([]*tracePipe(nil), t.pipes...)
+	relay := t.relay
 	t.mu.Unlock()
 	for _, p := range pipes {
 		if p == nil {
@@ -433,7 +440,14 @@ func (t *Tracer) Finish(statuses []int) *Trace {
 		}
 		select {
 		case <-p.done:
-		case <-deadline.C:
+		case <-expired:
+		}
+	}
+	if relay != nil {
+		relay.post(nil, true) // it ends when its last pipe has
+		select {
+		case <-relay.done:
+		case <-expired:
 		}
 	}
 	close(t.stop)
@@ -449,7 +463,9 @@ func (t *Tracer) Finish(statuses []int) *Trace {
 type tracePipe struct {
 	a, b       *os.File
 	capA, capB int
+	fa, fb     int           // their descriptors, for the relay loop
 	done       chan struct{} // closed when the relay has ended
+	out        bool          // the relay waits for room in B, not data in A
 
 	mu     sync.Mutex
 	closed bool
@@ -470,76 +486,6 @@ type tracePipe struct {
 // thinned (keeping each pair's maximum) when it is reached.
 const maxFillPoints = 4096
 
-// run moves data from A to B until A's writers are gone (then B is closed
-// so the reader sees end of file) or B's reader is gone (then A is closed
-// so the writer gets SIGPIPE, as it would have without the relay).
-//
-// It waits in poll for data in A, and for B's reader to vanish (POLLERR
-// on B), then splices with SPLICE_F_NONBLOCK, which moves pipe buffers
-// between the two pipes without copying; if that finds no room in B it
-// waits in poll for B to be writable (POLLERR there too means the reader
-// is gone). So a relay that keeps up makes two system calls per chunk.
-// Its calls are raw (relay_linux.go) on a thread of its own: a blocking
-// wait is always a poll, which a signal interrupts, and on EINTR the
-// relay yields so that the runtime can stop it for a garbage collection.
-func (p *tracePipe) run() {
-	defer close(p.done)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	relayStarted()
-	defer relayEnded()
-	a, b := int(p.a.Fd()), int(p.b.Fd())
-	in := []unix.PollFd{{Fd: int32(a), Events: unix.POLLIN}, {Fd: int32(b)}}
-	out := []unix.PollFd{{Fd: int32(b), Events: unix.POLLOUT}}
-	wait := in // what to wait for before the next splice
-	for {
-		wait[0].Revents, wait[len(wait)-1].Revents = 0, 0
-		if e := rawPoll(wait); e == unix.EINTR {
-			runtime.Gosched()
-			continue
-		} else if e == 0 && wait[len(wait)-1].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
-			p.finish(true)
-			return
-		}
-		n, e := rawSplice(a, b)
-		switch {
-		case n > 0:
-			p.mu.Lock()
-			p.moved += n
-			p.mu.Unlock()
-			wait = in
-		case e == 0: // end of file on A
-			p.finish(false)
-			return
-		case e == unix.EINTR:
-			runtime.Gosched()
-		case e == unix.EAGAIN:
-			// A was readable, so B is full: wait for room in it.
-			// (An empty A, should that ever happen, only costs a
-			// spurious wake-up: the next splice waits for A again.)
-			if fionread(a) > 0 {
-				wait = out
-			} else {
-				wait = in
-			}
-		default: // EPIPE: B's reader is gone; anything else: give up alike
-			p.finish(true)
-			return
-		}
-	}
-}
-
-// poll waits on fds without a timeout; it reports whether any is ready.
-func poll(fds []unix.PollFd) bool {
-	for {
-		n, err := unix.Poll(fds, -1)
-		if err == unix.EINTR {
-			continue
-		}
-		return err == nil && n > 0
-	}
-}
-
 // finish closes both relayed ends. broken means B's reader left first:
 // what is still in A was written but never relayed, what is in B was
 // relayed but never read.
@@ -556,6 +502,7 @@ func (p *tracePipe) finish(broken bool) {
 	p.a.Close()
 	p.b.Close()
 	p.closed = true
+	close(p.done)
 	p.ended = time.Now()
 	// The curve's last point: what the reader still had to read.
 	p.fill = append(p.fill, fillPoint{at: p.ended, bytes: left})

@@ -125,8 +125,11 @@ func TestTraceRelayYieldsToRuntime(t *testing.T) {
 	w2.Close()
 	tr1.Finish([]int{0, 0})
 	tr2.Finish([]int{141, 0})
-	if n := runtime.GOMAXPROCS(0); n != procs {
-		t.Errorf("GOMAXPROCS %d after the relays ended, want %d", n, procs)
+	// The loops end just after Finish (a guard against hanging again).
+	for deadline := time.Now().Add(20 * time.Second); runtime.GOMAXPROCS(0) != procs; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOMAXPROCS %d after the relays ended, want %d", runtime.GOMAXPROCS(0), procs)
+		}
 	}
 }
 
