@@ -30,8 +30,8 @@ func unquotedText(s string) syntax.WordPart {
 }
 
 // defaultWord reports a default or alternate value expansion whose word
-// expand would get wrong: one with quotes or a tilde in it, or with such
-// an expansion nested in it. $@ and $* are paramsDefault's.
+// expand would get wrong: one with quotes, a tilde or $@ in it, or with
+// such an expansion nested in it. $@ and $* are paramsDefault's.
 func defaultWord(pe *syntax.ParamExp) bool {
 	if pe.Exp == nil || pe.Exp.Word == nil || pe.Param == nil || pe.Param.Value == unsetName ||
 		pe.Param.Value == "@" || pe.Param.Value == "*" || pe.Repl != nil || pe.Slice != nil {
@@ -52,6 +52,10 @@ func defaultWord(pe *syntax.ParamExp) bool {
 		case *syntax.Lit:
 			if strings.Contains(p.Value, "~") {
 				return true
+			}
+		case *syntax.ParamExp:
+			if isListExp(p) {
+				return true // "${x:-$@}" is one field per parameter
 			}
 		}
 	}

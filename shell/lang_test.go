@@ -114,6 +114,7 @@ var langCases = []langCase{
 	{name: "default-word-tilde", posix: true, script: `HOME=/h; echo ${u:-~} ${HOME:+~/z} "${u:-~}" ${u:-"~"} ${u:-"a"~}`, want: "/h /h/z ~ ~ a~\n"},
 	{name: "default-word-ifs-quoted", posix: true, script: `IFS=x; v=; echo ${v:-AxBxC} ${v:-"AxBxC"}x "${v:-"AxBxC"}"`, want: "A B C AxBxCx AxBxC\n"},
 	{name: "default-word-unset-nounset", posix: true, script: `set -u; p() { printf '<%s>' "$@"; echo; }; e=; p ${n:+"a b"} "${n:+x}" ${e:+"c d"} ${e+"c d"} end`, want: "<><c d><end>\n"},
+	{name: "default-word-dollar-at", posix: true, script: `set -- "a b" c; p() { printf '<%s>' "$@"; echo; }; p "${u:-$@}" ${u:-x$@y} "${u+-$@-}"; IFS=:; p "${u:-$@}"`, want: "<a b><c><xa><b><cy><>\n<a b><c>\n"},
 	{name: "dollar-at-in-dquotes", script: `p() { printf '<%s>' "$@"; echo; }; f() { p "-$@-" "x$@"; }; f "a 1" "b 2"; f; set -- 1 2; a=(x "y z"); p "[${a[@]}]" "<$*>"`, want: "<-a 1><b 2-><xa 1><b 2>\n<--><x>\n<[x><y z]><<1 2>>\n"},
 	{name: "empty-quotes-beside-split", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; A='  a  b  '; p ""$A"" ''$A x""$A; for i in ""$A""; do echo "=$i="; done`, want: "<><a><b><><><a><b><x><a><b>\n==\n=a=\n=b=\n==\n"},
 	{name: "ifs-multibyte", script: `LC_ALL=C.UTF-8; x=çx IFS=ç; printf '<%s>' $x; echo`, want: "<><x>\n"},
