@@ -110,6 +110,12 @@ var langCases = []langCase{
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
 	{name: "not-found-position", script: "\nno_such_cmd_xyz", want: "--stderr--\nSH: s.sh: line 2: no_such_cmd_xyz: command not found\n", status: 127, stderr: true, diff: "message prefix"},
+	// Arithmetic as bash evaluates it (arith.go).
+	{name: "arith-dynamic-text", script: `x='1 + 2'; echo $(( $x * 3 )) $(( "$x" * 3 )) $(( x * 3 )); e=1+2; [[ e -eq 3 ]] && echo yes; y=e; echo $(( y * 2 ))`, want: "7 7 9\nyes\n6\n"},
+	{name: "arith-constants", script: `for e in 09 0x1X 2#A 02#0110 1+; do (( $e )) 2>/dev/null; echo $?; done; echo $((64#@_)) $((0x1f)) $((010)) $((36#z)) $((2#101))`, want: "1\n1\n1\n1\n1\n4031 31 8 35 5\n"},
+	{name: "arith-elements", script: `a=(1 2 3); unset 'a[1]'; echo $(( a[1]++ + 10 )) $(( (a[2] = 7) * 2 )) ${a[@]}; typeset -A m; m[0]=40; echo $(( m + 2 )); b=(5 6); (( b++ )); echo ${b[@]}; i=1; echo ${i}$((i++))$i`, want: "10 14 1 1 7\n42\n6 6\n112\n"},
+	{name: "arith-shift-nounset", script: `echo $(( 5 << -1 )) $(( 16 >> -1 )) $(( 1 << 64 )); set -u; (( u++ )); echo no`, want: "-9223372036854775808 0 1\n", status: 1},
+	{name: "arith-cmd-error-status", script: `{ (( 1/0 )); echo $?; let 'x = 1 +'; echo $?; (( 1[2] = 3 )); echo $?; x='$(echo 1)'; (( x )); echo $?; } 2>/dev/null`, want: "1\n1\n1\n1\n"},
 }
 
 var (

@@ -66,6 +66,8 @@ func needsFix(parts []syntax.WordPart) bool {
 			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
 				return true
 			}
+		case *syntax.ArithmExp:
+			return true
 		}
 	}
 	return false
@@ -145,6 +147,7 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
 	out := make([]syntax.WordPart, 0, len(parts))
 	cfg := r.cfg()
+	expanded := false // an expansion before this part is left to expand
 	for _, p := range parts {
 		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
 			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
@@ -182,7 +185,19 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				}
 				out[i] = &syntax.SglQuoted{Value: s}
 			}
+		case *syntax.ArithmExp:
+			if !expanded {
+				lit, err := r.arithPart(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = lit
+				continue
+			}
+		case *syntax.Lit, *syntax.SglQuoted:
+			continue
 		}
+		expanded = true
 	}
 	return out, nil
 }

@@ -70,26 +70,6 @@ func (r *Runner) setVarString(name, val string, add ...bool) error {
 
 func (r *Runner) isInteger(name string) bool { return r.integers != nil && r.integers[name] }
 
-// arithString evaluates s as an arithmetic expression.
-func (r *Runner) arithString(s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	if n, err := strconv.Atoi(s); err == nil {
-		return n, nil
-	}
-	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
-	x, err := p.Arithmetic(strings.NewReader(s))
-	if err != nil {
-		return 0, fmt.Errorf("%s: syntax error in expression", s)
-	}
-	if hasSubst(x) { // s is data: never run code found in it
-		return 0, fmt.Errorf("%s: syntax error: operand expected", s)
-	}
-	return r.arith(x)
-}
-
 // indexKey evaluates an array subscript: arithmetic for indexed arrays,
 // a word for associative ones.
 func (r *Runner) indexKey(v expand.Variable, idx syntax.ArithmExpr) (string, int, error) {
