@@ -173,7 +173,8 @@ func (r *Runner) arithText(x syntax.ArithmExpr, expand bool) (string, error) {
 				return nil
 			}
 			b.WriteString(x.Op.String())
-			if x.Op != syntax.Inc && x.Op != syntax.Dec {
+			// A space keeps - -1 or - $x from reading as --1.
+			if inner, ok := x.X.(*syntax.UnaryArithm); (expand || ok && !inner.Post) && x.Op != syntax.Inc && x.Op != syntax.Dec {
 				b.WriteByte(' ')
 			}
 			return walk(x.X)

@@ -99,6 +99,9 @@ func builtinDeclare(r *Runner, args []string) int {
 func (r *Runner) declare(variant string, words []string, items []declItem) int {
 	var fl declFlags
 	for _, w := range words {
+		if w == "--" {
+			continue
+		}
 		on := w[0] == '-'
 		for _, c := range w[1:] {
 			switch c {
@@ -155,8 +158,13 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 	local := variant == "local" || ((variant == "declare" || variant == "typeset") && r.funcDepth > 0 && !fl.global)
 	status := 0
 	for _, it := range items {
-		if !validName(it.name) {
-			r.errf("%s: `%s': not a valid identifier", variant, it.name)
+		if !validName(it.name) || elemOfExported(variant, it) {
+			name := it.name
+			if it.assign != nil && it.assign.Index != nil {
+				idx, _ := r.arithText(it.assign.Index, false)
+				name += "[" + idx + "]"
+			}
+			r.errf("%s: `%s': not a valid identifier", variant, name)
 			status = 1
 			continue
 		}
@@ -203,6 +211,10 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		return r.declareRef(name, cur, it, fl.nameref)
 	}
 	switch {
+	case fl.assoc && cur.Kind == expand.Indexed:
+		return fmt.Errorf("%s: cannot convert indexed to associative array", name)
+	case fl.array && cur.Kind == expand.Associative:
+		return fmt.Errorf("%s: cannot convert associative to indexed array", name)
 	case fl.assoc && cur.Kind != expand.Associative:
 		cur.Kind, cur.Map, cur.List = expand.Associative, map[string]string{}, nil
 		if it.value == nil && it.assign == nil {
@@ -242,6 +254,9 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		if err := r.setVarString(name, *it.value); err != nil {
 			return err
 		}
+	case !cur.Declared():
+		// declare x: declared, still unset (declare -p shows it).
+		r.vars.set(name, expand.Variable{Kind: expand.String})
 	}
 	v := r.vars.get(name)
 	changed := false
@@ -290,6 +305,13 @@ func (r *Runner) declareRef(name string, cur expand.Variable, it declItem, on bo
 	cur.List, cur.Map, cur.Indexes = nil, nil, nil
 	r.vars.set(name, cur)
 	return nil
+}
+
+// elemOfExported reports an element assignment given to export or
+// readonly (export a[1]=x), which bash refuses: only declare, typeset and
+// local take them.
+func elemOfExported(variant string, it declItem) bool {
+	return (variant == "export" || variant == "readonly") && it.assign != nil && it.assign.Index != nil
 }
 
 // validRefTarget accepts name[subscript] as a nameref target.
@@ -455,6 +477,9 @@ func valueText(v expand.Variable) string {
 				key = dquote(k)
 			}
 			parts[i] = fmt.Sprintf("[%s]=%s", key, dquote(v.Map[k]))
+		}
+		if len(parts) == 0 {
+			return "()"
 		}
 		return "(" + strings.Join(parts, " ") + " )"
 	}

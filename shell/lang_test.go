@@ -116,6 +116,10 @@ var langCases = []langCase{
 	{name: "arith-elements", script: `a=(1 2 3); unset 'a[1]'; echo $(( a[1]++ + 10 )) $(( (a[2] = 7) * 2 )) ${a[@]}; typeset -A m; m[0]=40; echo $(( m + 2 )); b=(5 6); (( b++ )); echo ${b[@]}; i=1; echo ${i}$((i++))$i`, want: "10 14 1 1 7\n42\n6 6\n112\n"},
 	{name: "arith-shift-nounset", script: `echo $(( 5 << -1 )) $(( 16 >> -1 )) $(( 1 << 64 )); set -u; (( u++ )); echo no`, want: "-9223372036854775808 0 1\n", status: 1},
 	{name: "arith-cmd-error-status", script: `{ (( 1/0 )); echo $?; let 'x = 1 +'; echo $?; (( 1[2] = 3 )); echo $?; x='$(echo 1)'; (( x )); echo $?; } 2>/dev/null`, want: "1\n1\n1\n1\n"},
+	// Array literals and declare (arrayassign.go, builtin_vars.go).
+	{name: "declare-array-kinds", script: `export a[7]=8; echo $?; declare -a x=(1); declare -A x; echo $?; declare -p x; declare -A m=([k]=v); declare -a m; echo $?; declare -A e=(); declare -p e; declare u; declare -p u; echo ${u-unset}; declare -- w=1; echo $w`, want: "1\n1\ndeclare -a x=([0]=\"1\")\n1\ndeclare -A e=()\ndeclare -- u\nunset\n1\n"},
+	{name: "array-literal-order", script: `i=1; a=([100+i++]=$((i++)) [200+i++]=$((i++))); declare -p a; b=([0]=1+2+3 [b[0]]=10); declare -p b; c[c[0]=1]=X; declare -p c; declare -A d=(k1 v1 k2); echo ${d[k1]}-${d[k2]}-${#d[@]}; HOME=/h; f=([1]=x:~); echo ${f[1]}`, want: "declare -a a=([103]=\"1\" [204]=\"2\")\ndeclare -a b=([0]=\"1+2+3\" [6]=\"10\")\ndeclare -a c=([0]=\"1\" [1]=\"X\")\nv1--2\nx:/h\n"},
+	{name: "assoc-append-no-subscript", script: `declare -A d=([k]=v); d+=(x) 2>/dev/null; d+=w; echo "${d[k]} ${d[0]}"; echo start; a=(1); a[0]+=(2)`, want: "v w\nstart\n", status: 1},
 }
 
 var (

@@ -120,6 +120,7 @@ func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, app
 		if err != nil {
 			return err
 		}
+		v = r.vars.get(name) // the subscript may assign: a[a[0]=1]=x
 	}
 	list, indexes := arrayOf(v)
 	if n < 0 {
@@ -192,19 +193,8 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 				m[k] = x
 			}
 		}
-		for _, el := range as.Array.Elems {
-			if el.Index == nil {
-				return fmt.Errorf("%s: must use subscript when assigning associative array", name)
-			}
-			k, _, err := r.indexKey(expand.Variable{Kind: expand.Associative}, el.Index)
-			if err != nil {
-				return err
-			}
-			val, err := r.literal(el.Value)
-			if err != nil {
-				return err
-			}
-			m[k] = val
+		if err := r.assocElems(name, as.Array.Elems, m); err != nil {
+			return err
 		}
 		nv := old
 		nv.Kind, nv.Set, nv.Map = expand.Associative, true, m
@@ -212,46 +202,14 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 	}
 	var list []string
 	var indexes []int
-	next := 0
 	if as.Append {
 		list, indexes = arrayOf(old)
 		list = append([]string(nil), list...)
 		indexes = append([]int(nil), indexes...)
-		if len(indexes) > 0 {
-			next = indexes[len(indexes)-1] + 1
-		}
 	}
-	put := func(i int, val string) {
-		pos := sort.SearchInts(indexes, i)
-		if pos < len(indexes) && indexes[pos] == i {
-			list[pos] = val
-			return
-		}
-		list = append(list[:pos], append([]string{val}, list[pos:]...)...)
-		indexes = append(indexes[:pos], append([]int{i}, indexes[pos:]...)...)
-	}
-	for _, el := range as.Array.Elems {
-		if el.Index != nil {
-			n, err := r.arith(el.Index)
-			if err != nil {
-				return err
-			}
-			val, err := r.literal(el.Value)
-			if err != nil {
-				return err
-			}
-			put(n, val)
-			next = n + 1
-			continue
-		}
-		fs, err := r.fields(el.Value)
-		if err != nil {
-			return err
-		}
-		for _, f := range fs {
-			put(next, f)
-			next++
-		}
+	list, indexes, err := r.indexedElems(name, old, as.Array.Elems, list, indexes)
+	if err != nil {
+		return err
 	}
 	nv := old
 	nv.Kind, nv.Set, nv.List, nv.Indexes, nv.Map = expand.Indexed, true, list, denseOrNil(indexes), nil
