@@ -572,7 +572,7 @@ done:
 		}
 		base, index, hasIndex := strings.Cut(name, "[")
 		if hasIndex && strings.HasSuffix(index, "]") {
-			if err := r.unsetIndex(base, index[:len(index)-1]); err != nil {
+			if err := r.unsetIndex(base, name); err != nil {
 				r.errf("unset: %v", err)
 				status = 1
 			}
@@ -598,29 +598,41 @@ done:
 	return status
 }
 
-func (r *Runner) unsetIndex(name, index string) error {
+func (r *Runner) unsetIndex(name, ref string) error {
 	v := r.vars.get(name)
 	if v.ReadOnly {
 		return fmt.Errorf("%s: cannot unset: readonly variable", name)
+	}
+	index := ref[len(name)+1 : len(ref)-1]
+	if v.Kind != expand.Associative && v.Kind != expand.Indexed {
+		if index == "0" || index == "@" || index == "*" {
+			r.vars.unset(name)
+		}
+		return nil
+	}
+	if v.Kind == expand.Indexed && (index == "@" || index == "*") {
+		v.List, v.Indexes = []string{}, nil // bash 5.2 keeps an empty array
+		r.vars.set(name, v)
+		return nil
+	}
+	key, n, ok, err := r.elemSubscript(v, ref)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%s: bad array subscript", ref)
 	}
 	switch v.Kind {
 	case expand.Associative:
 		m := make(map[string]string, len(v.Map))
 		for k, x := range v.Map {
-			if k != index {
+			if k != key {
 				m[k] = x
 			}
 		}
 		v.Map = m
 	case expand.Indexed:
-		n, err := r.arithString(index)
-		if err != nil {
-			return err
-		}
 		list, idx := arrayOf(v)
-		if n < 0 && len(idx) > 0 {
-			n += idx[len(idx)-1] + 1
-		}
 		var nl []string
 		var ni []int
 		for i := range list {
@@ -636,11 +648,6 @@ func (r *Runner) unsetIndex(name, index string) error {
 		if v.Indexes != nil {
 			v.Indexes = denseOrNil(ni)
 		}
-	default:
-		if index == "0" || index == "@" || index == "*" {
-			r.vars.unset(name)
-		}
-		return nil
 	}
 	r.vars.set(name, v)
 	return nil

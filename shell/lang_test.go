@@ -120,6 +120,10 @@ var langCases = []langCase{
 	{name: "declare-array-kinds", script: `export a[7]=8; echo $?; declare -a x=(1); declare -A x; echo $?; declare -p x; declare -A m=([k]=v); declare -a m; echo $?; declare -A e=(); declare -p e; declare u; declare -p u; echo ${u-unset}; declare -- w=1; echo $w`, want: "1\n1\ndeclare -a x=([0]=\"1\")\n1\ndeclare -A e=()\ndeclare -- u\nunset\n1\n"},
 	{name: "array-literal-order", script: `i=1; a=([100+i++]=$((i++)) [200+i++]=$((i++))); declare -p a; b=([0]=1+2+3 [b[0]]=10); declare -p b; c[c[0]=1]=X; declare -p c; declare -A d=(k1 v1 k2); echo ${d[k1]}-${d[k2]}-${#d[@]}; HOME=/h; f=([1]=x:~); echo ${f[1]}`, want: "declare -a a=([103]=\"1\" [204]=\"2\")\ndeclare -a b=([0]=\"1+2+3\" [6]=\"10\")\ndeclare -a c=([0]=\"1\" [1]=\"X\")\nv1--2\nx:/h\n"},
 	{name: "assoc-append-no-subscript", script: `declare -A d=([k]=v); d+=(x) 2>/dev/null; d+=w; echo "${d[k]} ${d[0]}"; echo start; a=(1); a[0]+=(2)`, want: "v w\nstart\n", status: 1},
+	// Array element references (elemref.go).
+	{name: "test-v-elements", script: `a=(1 2 3 4 5 6 7 8 9); unset 'a[4]'; for i in 3 4 -1 -5 -6 -9; do [[ -v a[i] ]]; printf '%s ' $?; done; echo; typeset -A m=([e]= [k]=v); key=e; test -v 'm[$key]'; echo $? ; [[ -v m[k]z ]]; echo $?; [[ -v m[@] ]]; echo $?; [[ -v a[@] ]]; echo $?`, want: "0 1 0 1 0 0 \n0\n1\n1\n0\n"},
+	{name: "unset-element-subscripts", script: `declare -A m=([K]=1 [x]=2 [y]=3); unset -v 'm["K"]'; key=x; unset -v 'm[$key]'; echo ${!m[@]}; a=(1 2 3 4); unset 'a[-1]' 'a[1]'; declare -p a; i=0; unset 'a[i]'; declare -p a; unset 'a[-9]' 2>/dev/null; echo $?`, want: "y\ndeclare -a a=([0]=\"1\" [2]=\"3\")\ndeclare -a a=([2]=\"3\")\n1\n"},
+	{name: "subscript-evaluation", script: `{ a=(1 '2 3'); printf '<%s>' "${a[-1]}" "${a[-2]}" "${a[-5]}"; echo; b=(zero one two three); code='1+2'; echo ${b[$code]} ${b[code]}; v1=hello v2=world; c=(v1 v2); echo "${!c[0]}, ${!c[1]}"; printf '<%s>' "${!u[@]}" x; echo; i=0; echo $i${b[i++]}$i; } 2>/dev/null`, want: "<2 3><1><>\nthree three\nhello, world\n<x>\n0zero1\n"},
 }
 
 var (

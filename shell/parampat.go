@@ -63,7 +63,7 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || subscriptToEval(p) {
 				return true
 			}
 		case *syntax.ArithmExp:
@@ -169,6 +169,11 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				out[i] = &syntax.DblQuoted{Left: p.Left, Right: p.Right, Dollar: p.Dollar, Parts: inner}
 			}
 		case *syntax.ParamExp:
+			if fixed, err := r.fixSubscript(p, expanded); err != nil {
+				return nil, err
+			} else if fixed != nil {
+				p, out[i] = fixed, fixed
+			}
 			switch {
 			case quotedRemoval(p):
 				pat, err := expand.Pattern(cfg, p.Exp.Word)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -232,19 +231,11 @@ func (r *Runner) assignNamed(name, val string) error {
 	if validName(name) {
 		return r.setVarString(name, val)
 	}
-	open := strings.IndexByte(name, '[')
-	if open <= 0 || !strings.HasSuffix(name, "]") || !validName(name[:open]) {
+	base, idx, ok := parseElemRef(name)
+	if !ok {
 		return badIdentError(name)
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(name+"="), "")
-	if err != nil || len(f.Stmts) != 1 {
-		return badIdentError(name)
-	}
-	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
-	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Index == nil {
-		return badIdentError(name)
-	}
-	return r.assignIndex(ce.Assigns[0].Name.Value, ce.Assigns[0].Index, val, false)
+	return r.assignIndex(base, idx, val, false)
 }
 
 // resolveRef follows namerefs (declare -n) from name to the variable an
