@@ -229,6 +229,11 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		cur.Kind, cur.List, cur.Str = expand.Indexed, list, ""
 		r.vars.set(name, cur)
 	}
+	if it.assign == nil && it.value != nil {
+		if as := arrayOperand(it, r.vars.get(name)); as != nil {
+			it.assign, it.value = as, nil // declare -a "x=(1 2)"
+		}
+	}
 	switch {
 	case it.assign != nil:
 		r.declAssoc = fl.assoc

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -18,15 +17,25 @@ func parseElemRef(s string) (name string, idx syntax.ArithmExpr, ok bool) {
 	if open <= 0 || !strings.HasSuffix(s, "]") || !validName(s[:open]) {
 		return "", nil, false
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(s+"="), "")
-	if err != nil || len(f.Stmts) != 1 {
+	as := parseAssign(s + "=")
+	if as == nil || as.Index == nil {
 		return "", nil, false
+	}
+	return as.Name.Value, as.Index, true
+}
+
+// parseAssign parses src as a lone assignment (a[1]=x, a=(1 2)); nil
+// when it is anything else.
+func parseAssign(src string) *syntax.Assign {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil || len(f.Stmts) != 1 {
+		return nil
 	}
 	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
-	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Index == nil {
-		return "", nil, false
+	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 {
+		return nil
 	}
-	return ce.Assigns[0].Name.Value, ce.Assigns[0].Index, true
+	return ce.Assigns[0]
 }
 
 // elemSubscript evaluates the subscript of s, name[subscript], for the
@@ -97,8 +106,8 @@ func (r *Runner) varIsSet(s string) (bool, error) {
 }
 
 // subscriptToEval reports a ${name[subscript]} whose subscript gosh
-// evaluates itself (fixSubscript): anything but a plain number, @ or *,
-// and any ${!name[subscript]}.
+// evaluates itself (fixSubscript): anything but a plain number, @ or *.
+// ${!a[i]} (indirection through an element) is paramops.go's.
 func subscriptToEval(pe *syntax.ParamExp) bool {
 	if pe.Index == nil || pe.Param == nil || pe.Names != 0 {
 		return false
@@ -109,17 +118,17 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 		}
 	}
 	if _, ok := litIndex(pe.Index); ok {
-		return pe.Excl
+		return false
 	}
-	return true
+	return !pe.Excl
 }
 
 // fixSubscript returns pe with the subscript of an indexed array
 // evaluated as bash does, or nil to leave pe to expand. expand reads
 // a[$i] with i='1+2' as a[0] (it does not parse the value again), fails
 // on a negative subscript before the first element where bash reports
-// it and expands to nothing, and takes ${!a[0]} for the list of a's
-// indexes where bash means the variable a[0] names. pending says that an
+// it and expands to nothing, and calls ${!a[@]} of an unset a an invalid
+// indirect expansion where bash finds no keys. pending says that an
 // expansion before pe in the word is left to expand: a subscript with
 // side effects (an assignment, an expansion) is then left too, to keep
 // the order of evaluation.
@@ -140,9 +149,6 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, pending bool) (*syntax.ParamE
 		return &fixed, nil
 	}
 	if v.Kind == expand.Associative || (pending && (arithAssigns(pe.Index) || !r.arithPlain(pe.Index))) {
-		if pe.Excl && v.Kind == expand.Associative {
-			return r.indirectElem(pe, pe)
-		}
 		return nil, nil
 	}
 	n, err := r.arith(pe.Index)
@@ -162,38 +168,7 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, pending bool) (*syntax.ParamE
 	}
 	fixed := *pe
 	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: strconv.Itoa(n)}}}
-	if pe.Excl {
-		return r.indirectElem(pe, &fixed)
-	}
 	return &fixed, nil
-}
-
-// indirectElem turns ${!a[i]} into the expansion of the variable that
-// a[i] names; elem is a[i] with its subscript evaluated.
-func (r *Runner) indirectElem(pe, elem *syntax.ParamExp) (*syntax.ParamExp, error) {
-	ref := &syntax.ParamExp{Param: elem.Param, Index: elem.Index}
-	target, err := r.literal(&syntax.Word{Parts: []syntax.WordPart{ref}})
-	if err != nil {
-		return nil, err
-	}
-	fixed := *pe
-	fixed.Excl, fixed.Index = false, nil
-	if base, idx, ok := parseElemRef(target); ok {
-		fixed.Param, fixed.Index = &syntax.Lit{Value: base}, idx
-	} else if validName(target) || target == "@" || target == "*" || isSpecialParam(target) {
-		fixed.Param = &syntax.Lit{Value: target}
-	} else {
-		return nil, fmt.Errorf("%s: invalid indirect expansion", nodeText(ref))
-	}
-	return &fixed, nil
-}
-
-// isSpecialParam reports a positional or special parameter name: 1, #, ?.
-func isSpecialParam(s string) bool {
-	if _, err := strconv.Atoi(s); err == nil {
-		return true
-	}
-	return len(s) == 1 && strings.ContainsAny(s, "#?$!-0_")
 }
 
 // arithAssigns reports an expression that assigns a variable.
