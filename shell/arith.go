@@ -43,10 +43,19 @@ func (e *arithError) Error() string {
 	return s
 }
 
-// arithEval evaluates x as bash does.
-func (r *Runner) arithEval(x syntax.ArithmExpr) (int, error) {
+// arithText modes: the source text of an expression (for messages), or
+// its expanded text in a command ((( )), let, a subscript), where quotes
+// are removed, or in a word ($(( ))), where single quotes are an error.
+const (
+	textSource = iota
+	textCommand
+	textWord
+)
+
+// arithEval evaluates x as bash does; mode is textCommand or textWord.
+func (r *Runner) arithEval(x syntax.ArithmExpr, mode int) (int, error) {
 	if !r.arithPlain(x) {
-		s, err := r.arithText(x, true)
+		s, err := r.arithText(x, mode)
 		if err != nil {
 			return 0, err
 		}
@@ -54,7 +63,7 @@ func (r *Runner) arithEval(x syntax.ArithmExpr) (int, error) {
 	}
 	n, err := r.arithNode(x, 0)
 	if ae, ok := err.(*arithError); ok && ae.expr == "" {
-		ae.expr, _ = r.arithText(x, false)
+		ae.expr, _ = r.arithText(x, textSource)
 	}
 	return n, err
 }
@@ -123,9 +132,10 @@ func (r *Runner) arithPlain(x syntax.ArithmExpr) bool {
 	return false
 }
 
-// arithText returns the text of x: with expand, the text its expanded
-// words make, to be parsed again; without, its source text for messages.
-func (r *Runner) arithText(x syntax.ArithmExpr, expand bool) (string, error) {
+// arithText returns the text of x: its source text, or (textCommand,
+// textWord) the text its expanded words make, to be parsed again.
+func (r *Runner) arithText(x syntax.ArithmExpr, mode int) (string, error) {
+	expand := mode != textSource
 	var b strings.Builder
 	var walk func(x syntax.ArithmExpr) error
 	walk = func(x syntax.ArithmExpr) error {
@@ -148,7 +158,7 @@ func (r *Runner) arithText(x syntax.ArithmExpr, expand bool) (string, error) {
 					}
 					continue
 				}
-				if q, ok := p.(*syntax.SglQuoted); ok {
+				if q, ok := p.(*syntax.SglQuoted); ok && mode == textWord {
 					s := "'" + q.Value + "'"
 					return &arithError{expr: s, msg: "syntax error: operand expected", tok: s}
 				}
@@ -391,14 +401,14 @@ func (r *Runner) arithKey(idx syntax.ArithmExpr) (string, error) {
 	if w, ok := idx.(*syntax.Word); ok {
 		return r.literal(w)
 	}
-	return r.arithText(idx, true)
+	return r.arithText(idx, textCommand)
 }
 
 // arithLvalue returns the variable an assignment operator writes.
 func (r *Runner) arithLvalue(x syntax.ArithmExpr, depth int) (arithVarRef, error) {
 	w, ok := x.(*syntax.Word)
 	if !ok {
-		tok, _ := r.arithText(x, false)
+		tok, _ := r.arithText(x, textSource)
 		return arithVarRef{}, &arithError{msg: "attempted assignment to non-variable", tok: tok}
 	}
 	ref, ok, err := r.arithRef(w, depth)
@@ -603,9 +613,23 @@ func bashAtoi(s string) (int, error) {
 // before it only when those are literals, so the caller rewrites it only
 // then.
 func (r *Runner) arithPart(p *syntax.ArithmExp) (syntax.WordPart, error) {
-	n, err := r.arith(p.X)
+	n, ok := r.quickArith(p.X)
+	var err error
+	if !ok {
+		n, err = r.arithEval(p.X, textWord)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &syntax.Lit{ValuePos: p.Pos(), ValueEnd: p.End(), Value: strconv.Itoa(n)}, nil
+}
+
+// braceLit reports an unquoted literal that may hold a brace expansion.
+func braceLit(parts []syntax.WordPart) bool {
+	for _, p := range parts {
+		if l, ok := p.(*syntax.Lit); ok && strings.Contains(l.Value, "{") {
+			return true
+		}
+	}
+	return false
 }

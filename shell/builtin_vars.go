@@ -161,7 +161,7 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 		if !validName(it.name) || elemOfExported(variant, it) {
 			name := it.name
 			if it.assign != nil && it.assign.Index != nil {
-				idx, _ := r.arithText(it.assign.Index, false)
+				idx, _ := r.arithText(it.assign.Index, textSource)
 				name += "[" + idx + "]"
 			}
 			r.errf("%s: `%s': not a valid identifier", variant, name)

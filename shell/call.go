@@ -387,7 +387,7 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	var v expand.Variable
 	if as.Array != nil {
 		if as.Index != nil {
-			idx, _ := r.arithText(as.Index, false)
+			idx, _ := r.arithText(as.Index, textSource)
 			return fmt.Errorf("%s[%s]: cannot assign list to array member", name, idx)
 		}
 		return r.assignArray(as, prefix)

@@ -114,7 +114,7 @@ func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
 	if n, ok := r.quickArith(x); ok {
 		return n, nil
 	}
-	return r.arithEval(x)
+	return r.arithEval(x, textCommand)
 }
 
 // errExpansionFatal wraps errors that end a non-interactive shell.

@@ -147,7 +147,9 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
 	out := make([]syntax.WordPart, 0, len(parts))
 	cfg := r.cfg()
-	expanded := false // an expansion before this part is left to expand
+	// expanded: an expansion before this part is left to expand; brace
+	// expansion will copy the parts, each copy evaluated on its own.
+	expanded := !quoted && braceLit(parts)
 	for _, p := range parts {
 		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
 			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
