@@ -348,6 +348,11 @@ func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 			continue
 		}
 		if namesOnly && len(items) > 0 {
+			if strings.Contains(":"+r.bashOpts()+":", ":extdebug:") {
+				// shopt -s extdebug adds where the function was defined.
+				fmt.Fprintf(r.out(), "%s %d %s\n", n, body.Pos().Line(), r.funcFile(n))
+				continue
+			}
 			fmt.Fprintln(r.out(), n) // declare -F name prints just the name
 		} else if namesOnly {
 			fmt.Fprintf(r.out(), "declare -f %s\n", n)
