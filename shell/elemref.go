@@ -128,11 +128,9 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 // a[$i] with i='1+2' as a[0] (it does not parse the value again), fails
 // on a negative subscript before the first element where bash reports
 // it and expands to nothing, and calls ${!a[@]} of an unset a an invalid
-// indirect expansion where bash finds no keys. pending says that an
-// expansion before pe in the word is left to expand: a subscript with
-// side effects (an assignment, an expansion) is then left too, to keep
-// the order of evaluation.
-func (r *Runner) fixSubscript(pe *syntax.ParamExp, pending bool) (*syntax.ParamExp, error) {
+// indirect expansion where bash finds no keys. A subscript that o says
+// cannot be evaluated ahead of what is left to expand is left too.
+func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamExp, error) {
 	if !subscriptToEval(pe) {
 		return nil, nil
 	}
@@ -148,7 +146,7 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, pending bool) (*syntax.ParamE
 		fixed.Excl = false
 		return &fixed, nil
 	}
-	if v.Kind == expand.Associative || (pending && (arithAssigns(pe.Index) || !r.arithPlain(pe.Index))) {
+	if v.Kind == expand.Associative || !o.allows(pe.Index) {
 		return nil, nil
 	}
 	n, err := r.arith(pe.Index)

@@ -116,6 +116,7 @@ var langCases = []langCase{
 	{name: "arith-elements", script: `a=(1 2 3); unset 'a[1]'; echo $(( a[1]++ + 10 )) $(( (a[2] = 7) * 2 )) ${a[@]}; typeset -A m; m[0]=40; echo $(( m + 2 )); b=(5 6); (( b++ )); echo ${b[@]}; i=1; echo ${i}$((i++))$i`, want: "10 14 1 1 7\n42\n6 6\n112\n"},
 	{name: "arith-shift-nounset", script: `echo $(( 5 << -1 )) $(( 16 >> -1 )) $(( 1 << 64 )); set -u; (( u++ )); echo no`, want: "-9223372036854775808 0 1\n", status: 1},
 	{name: "arith-cmd-error-status", script: `{ (( 1/0 )); echo $?; let 'x = 1 +'; echo $?; (( 1[2] = 3 )); echo $?; x='$(echo 1)'; (( x )); echo $?; } 2>/dev/null`, want: "1\n1\n1\n1\n"},
+	{name: "arith-word-order", script: `i=5; echo $(( i-- )) $i $(( --i )); i=1; echo "$i $((i++)) $i"; a=(1 2 3); i=0; echo $i ${a[i++]} $i; unset x; echo ${x:=3} $((x*2))`, want: "5 4 3\n1 1 2\n0 1 1\n3 6\n"},
 	{name: "arith-in-words", script: `i=0; echo {a,b,c}-$((i++)); echo $(( "1 + 2" * 3 )); declare -A A; A['x']=42; (( x = A['x'] + "1" )); echo $x; echo $(( '1' + 2 )); echo not reached`, want: "a-0 b-1 c-2\n7\n43\n", status: 1},
 	{name: "arith-single-quotes-in-commands", script: `for ((i = '3'; i < '5'; ++i)); do echo $i; done`, want: "3\n4\n", diff: "bash refuses single quotes in (( )) too; gosh removes them there, as it did before, and refuses them only in $(( ))"},
 	// Array literals and declare (arrayassign.go, builtin_vars.go).
