@@ -391,7 +391,7 @@ func (r *Runner) arithRef(w *syntax.Word, depth int) (ref arithVarRef, ok bool, 
 	}
 	lit, isLit := litText(w)
 	if isLit && validName(lit) {
-		return arithVarRef{name: r.resolveRef(lit)}, true, nil
+		return arithVarRef{name: lit}, true, nil // namerefs: see arithRefValue
 	}
 	return ref, false, nil
 }
@@ -425,6 +425,9 @@ func (r *Runner) arithLvalue(x syntax.ArithmExpr, depth int) (arithVarRef, error
 // text is evaluated as an expression in turn.
 func (r *Runner) arithRefValue(ref arithVarRef, depth int) (int, error) {
 	v := runnerEnv{r}.Get(ref.name)
+	if v.Kind == expand.NameRef {
+		v = runnerEnv{r}.Get(r.resolveRef(ref.name))
+	}
 	var s string
 	set := false
 	switch v.Kind {

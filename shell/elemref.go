@@ -106,8 +106,8 @@ func (r *Runner) varIsSet(s string) (bool, error) {
 }
 
 // subscriptToEval reports a ${name[subscript]} whose subscript gosh
-// evaluates itself (fixSubscript): anything but a plain number, @ or *.
-// ${!a[i]} (indirection through an element) is paramops.go's.
+// evaluates itself (fixSubscript), and ${!a[@]}. ${!a[i]} (indirection
+// through an element) is paramops.go's.
 func subscriptToEval(pe *syntax.ParamExp) bool {
 	if pe.Index == nil || pe.Param == nil || pe.Names != 0 {
 		return false
@@ -117,10 +117,31 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 			return pe.Excl // ${!a[@]} of an unset a
 		}
 	}
-	if _, ok := litIndex(pe.Index); ok {
+	if pe.Excl {
 		return false
 	}
-	return !pe.Excl
+	// Names, numbers and operators are left to expand, which gets them
+	// right but for a name holding an expression (rare, and this is the
+	// common ${a[i]}): what it gets wrong is text from an expansion,
+	// a negative subscript, an assignment.
+	return !arithPlainNonNeg(pe.Index) || arithAssigns(pe.Index)
+}
+
+// arithPlainNonNeg reports an expression of literal words only and no
+// unary minus.
+func arithPlainNonNeg(x syntax.ArithmExpr) bool {
+	switch x := x.(type) {
+	case *syntax.Word:
+		_, ok := litText(x)
+		return ok
+	case *syntax.ParenArithm:
+		return arithPlainNonNeg(x.X)
+	case *syntax.UnaryArithm:
+		return x.Op != syntax.Minus && arithPlainNonNeg(x.X)
+	case *syntax.BinaryArithm:
+		return x.Op != syntax.Sub && arithPlainNonNeg(x.X) && arithPlainNonNeg(x.Y)
+	}
+	return false
 }
 
 // fixSubscript returns pe with the subscript of an indexed array

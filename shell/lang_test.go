@@ -129,7 +129,7 @@ var langCases = []langCase{
 	// Array element references (elemref.go).
 	{name: "test-v-elements", script: `a=(1 2 3 4 5 6 7 8 9); unset 'a[4]'; for i in 3 4 -1 -5 -6 -9; do [[ -v a[i] ]]; printf '%s ' $?; done; echo; typeset -A m=([e]= [k]=v); key=e; test -v 'm[$key]'; echo $? ; [[ -v m[k]z ]]; echo $?; [[ -v m[@] ]]; echo $?; [[ -v a[@] ]]; echo $?`, want: "0 1 0 1 0 0 \n0\n1\n1\n0\n"},
 	{name: "unset-element-subscripts", script: `declare -A m=([K]=1 [x]=2 [y]=3); unset -v 'm["K"]'; key=x; unset -v 'm[$key]'; echo ${!m[@]}; a=(1 2 3 4); unset 'a[-1]' 'a[1]'; declare -p a; i=0; unset 'a[i]'; declare -p a; unset 'a[-9]' 2>/dev/null; echo $?`, want: "y\ndeclare -a a=([0]=\"1\" [2]=\"3\")\ndeclare -a a=([2]=\"3\")\n1\n"},
-	{name: "subscript-evaluation", script: `{ a=(1 '2 3'); printf '<%s>' "${a[-1]}" "${a[-2]}" "${a[-5]}"; echo; b=(zero one two three); code='1+2'; echo ${b[$code]} ${b[code]}; printf '<%s>' "${!u[@]}" x; echo; i=0; echo $i${b[i++]}$i; } 2>/dev/null`, want: "<2 3><1><>\nthree three\n<x>\n0zero1\n"},
+	{name: "subscript-evaluation", script: `{ a=(1 '2 3'); printf '<%s>' "${a[-1]}" "${a[-2]}" "${a[-5]}"; echo; b=(zero one two three); code='1+2'; echo ${b[$code]} ${b[-1]} ${b[i=2]} $i; printf '<%s>' "${!u[@]}" x; echo; i=0; echo $i${b[i++]}$i; } 2>/dev/null`, want: "<2 3><1><>\nthree three two 2\n<x>\n0zero1\n"},
 }
 
 var (
