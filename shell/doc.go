@@ -26,7 +26,10 @@
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
-// substitution callbacks.
+// substitution callbacks. Arithmetic is gosh's own (arith.go): (( )),
+// let, for (( )) and array subscripts call it directly, and fixWord
+// evaluates $(( )) and subscripts in words ahead of expand where the order
+// of evaluation allows (evalorder.go).
 //
 // Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
 // (set -m with a terminal, WithTerminal) each foreground job gets its own
