@@ -2,6 +2,7 @@ package shell
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -392,6 +393,10 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	name := as.Name.Value
 	var v expand.Variable
 	if as.Array != nil {
+		if as.Index != nil {
+			idx, _ := r.arithText(as.Index, textSource)
+			return fmt.Errorf("%s[%s]: cannot assign list to array member", name, idx)
+		}
 		return r.assignArray(as, prefix)
 	}
 	val, err := r.literal(r.colonTildes(as.Value))

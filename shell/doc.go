@@ -26,9 +26,12 @@
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
-// substitution callbacks. Forms it gets wrong are rewritten first, on a
-// copy of the word (parampat.go and the files it names), into words it
-// expands correctly.
+// substitution callbacks. Arithmetic is gosh's own (arith.go): (( )),
+// let, for (( )) and array subscripts call it directly, and fixWord
+// evaluates $(( )) and subscripts in words ahead of expand where the order
+// of evaluation allows (evalorder.go). Other forms expand gets wrong are
+// rewritten first, on a copy of the word (parampat.go and the files it
+// names), into words it expands correctly.
 //
 // Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
 // (set -m with a terminal, WithTerminal) each foreground job gets its own

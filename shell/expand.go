@@ -111,13 +111,10 @@ func (r *Runner) document(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
-	if n, ok, err := r.arithIndexed(x); ok {
-		return n, err
-	}
 	if n, ok := r.quickArith(x); ok {
 		return n, nil
 	}
-	return expand.Arithm(r.cfg(), x)
+	return r.arithEval(x, textCommand)
 }
 
 // errExpansionFatal wraps errors that end a non-interactive shell.

@@ -505,7 +505,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 		}
 		n, err := r.arith(c.X)
 		if err != nil {
-			return r.expandError(err)
+			return r.arithCmdError("((", err)
 		}
 		if n == 0 {
 			return 1
@@ -540,7 +540,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 				n, err = r.arith(x)
 			}
 			if err != nil {
-				return r.expandError(err)
+				return r.arithCmdError("let", err)
 			}
 			if n == 0 {
 				status = 1

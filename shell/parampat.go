@@ -29,10 +29,19 @@ import (
 
 // fixWord returns w, or a rewritten copy when it needs one of the fixes.
 func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
+	return r.fixWordIn(w, new(evalOrder))
+}
+
+// fixWordIn is fixWord for one of the words of an expansion; o records
+// what the words before it left to expand.
+func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
 	if w == nil || !needsFix(w.Parts) {
+		if w != nil {
+			o.note(w.Parts)
+		}
 		return w, nil
 	}
-	parts, err := r.fixParts(w.Parts, false)
+	parts, err := r.fixParts(w.Parts, false, o)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +50,7 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 
 func (r *Runner) fixWords(ws []*syntax.Word) ([]*syntax.Word, error) {
 	var out []*syntax.Word
+	var o evalOrder
 	for i, w := range ws {
 		if pe, quoted := listReplExp(w); pe != nil {
 			// A word that becomes one word per element.
@@ -52,14 +62,14 @@ func (r *Runner) fixWords(ws []*syntax.Word) ([]*syntax.Word, error) {
 				out = append(make([]*syntax.Word, 0, len(ws)+1), ws[:i]...)
 			}
 			for _, mw := range more {
-				if mw, err = r.fixWord(mw); err != nil {
+				if mw, err = r.fixWordIn(mw, &o); err != nil {
 					return nil, err
 				}
 				out = append(out, mw)
 			}
 			continue
 		}
-		fw, err := r.fixWord(w)
+		fw, err := r.fixWordIn(w, &o)
 		if err != nil {
 			return nil, err
 		}
@@ -90,9 +100,11 @@ func needsFix(parts []syntax.WordPart) bool {
 			}
 		case *syntax.ParamExp:
 			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || defaultWord(p) ||
-				quotedRepl(p) || extRemoval(p) {
+				quotedRepl(p) || extRemoval(p) || subscriptToEval(p) {
 				return true
 			}
+		case *syntax.ArithmExp:
+			return true
 		}
 	}
 	return false
@@ -159,11 +171,15 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 	return hasQuotedPart(pe.Exp.Word)
 }
 
-func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
+func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([]syntax.WordPart, error) {
 	out := make([]syntax.WordPart, 0, len(parts))
+	if !quoted && braceLit(parts) {
+		// Brace expansion copies the parts: each copy is evaluated.
+		o.write = true
+	}
 	for _, p := range parts {
 		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
-			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
+			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted, o)
 			if err != nil {
 				return nil, err
 			}
@@ -175,7 +191,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 			if err != nil {
 				return nil, err
 			}
-			inner, err := r.fixParts(parts, quoted)
+			inner, err := r.fixParts(parts, quoted, o)
 			if err != nil {
 				return nil, err
 			}
@@ -187,7 +203,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
 			if needsFix(p.Parts) {
-				inner, err := r.fixParts(p.Parts, true)
+				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
 				}
@@ -202,6 +218,11 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				out[i] = withCtrlEscapes(p)
 			}
 		case *syntax.ParamExp:
+			if fixed, err := r.fixSubscript(p, o); err != nil {
+				return nil, err
+			} else if fixed != nil {
+				p, out[i] = fixed, fixed
+			}
 			switch {
 			case extRemoval(p):
 				s, err := r.extRemove(p)
@@ -232,6 +253,18 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				}
 				out[i] = valuePart(s, quoted)
 			}
+		case *syntax.ArithmExp:
+			if o.allows(p.X) {
+				lit, err := r.arithPart(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = lit
+				continue
+			}
+		}
+		if dq, ok := p.(*syntax.DblQuoted); !ok || !needsFix(dq.Parts) {
+			o.note(out[i:]) // left to expand; fixed quotes noted theirs
 		}
 	}
 	return out, nil

@@ -191,29 +191,7 @@ func (r *Runner) unaryTest(op, x string) (bool, error) {
 	case "-z":
 		return x == "", nil
 	case "-v":
-		base, idx, ok := strings.Cut(x, "[")
-		v := runnerEnv{r}.Get(base)
-		if ok && strings.HasSuffix(idx, "]") {
-			idx = idx[:len(idx)-1]
-			switch v.Kind {
-			case expand.Associative:
-				_, found := v.Map[idx]
-				return found, nil
-			case expand.Indexed:
-				n, err := r.arithString(idx)
-				if err != nil {
-					return false, err
-				}
-				_, ids := arrayOf(v)
-				for _, i := range ids {
-					if i == n {
-						return true, nil
-					}
-				}
-				return false, nil
-			}
-		}
-		return v.IsSet(), nil
+		return r.varIsSet(x)
 	case "-o":
 		if o := r.setOption(x); o != nil {
 			return o.get(r), nil
