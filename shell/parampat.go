@@ -63,7 +63,7 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || extGlobParam(p) {
 				return true
 			}
 		}
@@ -167,6 +167,12 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 			}
 		case *syntax.ParamExp:
 			switch {
+			case extGlobParam(p) && r.opts.ExtGlob:
+				s, err := r.extGlobParamValue(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = expansionValue(s, quoted)
 			case quotedRemoval(p):
 				pat, err := expand.Pattern(cfg, p.Exp.Word)
 				if err != nil {
