@@ -193,6 +193,17 @@ func (m *globMatcher) parseSeq(pat string, i int, inGroup bool) ([]globNode, int
 				i = n
 				continue
 			}
+			// Not closed: * and ? are wildcards, the rest literal.
+			switch c {
+			case '*':
+				seq = append(seq, globNode{kind: globStar})
+				i++
+				continue
+			case '?':
+				seq = append(seq, globNode{kind: globAny})
+				i++
+				continue
+			}
 		}
 		r, n := utf8.DecodeRuneInString(pat[i:])
 		seq = append(seq, globNode{kind: globLit, r: r})
