@@ -423,7 +423,8 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 func (r *Runner) assignError(err error) int {
 	var se *statusError
 	var ue expand.UnsetParameterError
-	if errors.As(err, &se) || errors.As(err, &ue) {
+	var fg *failGlobError
+	if errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &fg) {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)

@@ -73,7 +73,7 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || subscriptToEval(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || subscriptToEval(p) || extGlobParam(p) {
 				return true
 			}
 		case *syntax.ArithmExp:
@@ -188,6 +188,12 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 				p, out[i] = fixed, fixed
 			}
 			switch {
+			case extGlobParam(p) && r.opts.ExtGlob:
+				s, err := r.extGlobParamValue(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = expansionValue(s, quoted)
 			case quotedRemoval(p):
 				pat, err := expand.Pattern(cfg, p.Exp.Word)
 				if err != nil {
