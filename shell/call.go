@@ -448,9 +448,11 @@ type readonlyError string
 func (e readonlyError) Error() string { return string(e) + ": readonly variable" }
 
 // expansionError reports an error of the expansion of an assignment's
-// value, which expandError handles, rather than of the assignment.
+// value (failglob included), which expandError handles, rather than of the
+// assignment.
 func expansionError(err error) bool {
 	var se *statusError
 	var ue expand.UnsetParameterError
-	return errors.As(err, &se) || errors.As(err, &ue)
+	var fg *failGlobError
+	return errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &fg)
 }

@@ -138,13 +138,3 @@ func sglInDbl(text string) []syntax.WordPart {
 	}
 	return append(append([]syntax.WordPart{q}, inner...), &syntax.Lit{Value: "'"})
 }
-
-// valuePart returns a part that expands to s, a computed value, as an
-// expansion in double quotes (quoted) or unquoted (split and globbed).
-func valuePart(s string, quoted bool) syntax.WordPart {
-	if quoted {
-		return &syntax.SglQuoted{Value: s}
-	}
-	return &syntax.ParamExp{Param: &syntax.Lit{Value: unsetName},
-		Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: s}}}}}
-}

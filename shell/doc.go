@@ -31,7 +31,12 @@
 // evaluates $(( )) and subscripts in words ahead of expand where the order
 // of evaluation allows (evalorder.go). Other forms expand gets wrong are
 // rewritten first, on a copy of the word (parampat.go and the files it
-// names), into words it expands correctly.
+// names), into words it expands correctly. Words that carry a glob pattern
+// get gosh's own pathname expansion instead (glob.go): fields are built
+// with their quoted characters escaped and matched against directory
+// entries by globMatcher (globmatch.go), which also serves !(list) in case
+// and [[ ]]; it applies extglob, GLOBIGNORE, failglob, dotglob, globstar
+// and nocaseglob as bash does.
 //
 // Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
 // (set -m with a terminal, WithTerminal) each foreground job gets its own

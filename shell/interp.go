@@ -88,6 +88,8 @@ func parseAll(src []byte, name string) (*syntax.File, error) {
 // complete statements still runs those first, as sh does. It returns the
 // status to exit with when the program called exit, else $?.
 func (r *Runner) RunSource(src []byte, name string) int {
+	r.discardLine = 0
+	defer func() { r.discardLine = 0 }()
 	oldScript := r.script
 	r.script = name
 	defer func() { r.script = oldScript }()
@@ -216,11 +218,15 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
+//
+// After a failglob error or an assignment to a readonly variable bash
+// discards the rest of the command it read, which is everything up to the
+// end of the line the failing statement ends on.
 func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.lineStmt(st) }) }
 
 // lineStmt runs st, a command read at the top level of a script, an eval
-// or a sourced file. A failed assignment in it drops the rest of the
-// commands on its line (see Runner.discard).
+// or a sourced file, dropping it when an earlier command on its line
+// failed that way (see Runner.discard).
 func (r *Runner) lineStmt(st *syntax.Stmt) {
 	if r.discardLine != 0 && st.Pos().Line() == r.discardLine {
 		r.discardLine = st.End().Line()
@@ -286,6 +292,7 @@ func (r *Runner) syntaxError(name string, err error) {
 // each statement runs as soon as it is parsed, so commands in the script
 // can read the lines after them from the same input.
 func (r *Runner) RunReader(rd io.Reader, name string) int {
+	r.discardLine = 0
 	r.script = name
 	p := newParser(false)
 	eachStmt(p, verboseReader{r, rd}, func(st *syntax.Stmt, err error) bool {
@@ -809,13 +816,23 @@ func (r *Runner) match(pat, s string) bool {
 	if r.opts.ExtGlob {
 		mode |= pattern.ExtendedOperators
 	}
+	if r.opts.NoCaseMatch {
+		mode |= pattern.NoGlobCase
+	}
 	if pat == s {
 		return true
 	}
 	if !pattern.HasMeta(pat, mode) && !(mode&pattern.ExtendedOperators != 0 && hasExtGlob(pat)) {
+		if r.opts.NoCaseMatch {
+			return strings.EqualFold(unescapeLit(pat), s)
+		}
 		return pattern.QuoteMeta(pat, mode) == pattern.QuoteMeta(s, mode) || unescapeLit(pat) == s
 	}
 	rx, err := pattern.Regexp(pat, mode)
+	if _, neg := err.(*pattern.NegExtGlobError); neg {
+		// !(list): no regular expression for it; see globmatch.go.
+		return compileGlob(pat, r.matchFlags()).match(s)
+	}
 	if err != nil {
 		return false
 	}

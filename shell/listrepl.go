@@ -127,7 +127,7 @@ func (r *Runner) listReplWords(w *syntax.Word, pe *syntax.ParamExp, quoted bool)
 		if i == 0 {
 			parts = append(parts, before...)
 		}
-		parts = append(parts, valuePart(e, quoted))
+		parts = append(parts, expansionValue(e, quoted))
 		if i == len(elems)-1 {
 			parts = append(parts, after...)
 		}

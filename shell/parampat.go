@@ -16,7 +16,7 @@ import (
 //   - ${x#"$p"} and the other removal operators expand their pattern
 //     without quoting, so a quoted * or ? in it still matches anything;
 //     gosh passes the pattern patternWord makes, with quoted parts
-//     escaped (patquote.go, which also computes removals with extglob).
+//     escaped (patquote.go; globparam.go computes those with extglob).
 //   - ${x/#pat/rep} and ${x/%pat/rep} (replacement anchored at the start or
 //     the end) are not supported; gosh computes them itself.
 //   - ${@:-word}, ${@+word} and the like ("${@:-.}" is a common idiom)
@@ -100,7 +100,7 @@ func needsFix(parts []syntax.WordPart) bool {
 			}
 		case *syntax.ParamExp:
 			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || defaultWord(p) ||
-				quotedRepl(p) || extRemoval(p) || subscriptToEval(p) {
+				quotedRepl(p) || subscriptToEval(p) || extGlobParam(p) {
 				return true
 			}
 		case *syntax.ArithmExp:
@@ -224,12 +224,12 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 				p, out[i] = fixed, fixed
 			}
 			switch {
-			case extRemoval(p):
-				s, err := r.extRemove(p)
+			case extGlobParam(p) && r.opts.ExtGlob:
+				s, err := r.extGlobParamValue(p)
 				if err != nil {
 					return nil, err
 				}
-				out[i] = valuePart(s, quoted)
+				out[i] = expansionValue(s, quoted)
 			case quotedRepl(p):
 				pat, err := r.patternWord(p.Repl.Orig)
 				if err != nil {
@@ -251,7 +251,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 				if err != nil {
 					return nil, err
 				}
-				out[i] = valuePart(s, quoted)
+				out[i] = expansionValue(s, quoted)
 			}
 		case *syntax.ArithmExp:
 			if o.allows(p.X) {

@@ -1,11 +1,9 @@
 package shell
 
 import (
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
-	"mvdan.cc/sh/v3/pattern"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -13,8 +11,7 @@ import (
 // pattern.QuoteMeta, which leaves ] - ( ) | alone: a quoted ']' inside a
 // bracket expression (${x//['[]']}) closes it, and a quoted '()' after an
 // extended glob is a group. patternWord escapes every character that
-// means something in a pattern. mvdan's removal operators also ignore
-// extglob, so with it on gosh removes the pattern itself (extRemoval).
+// means something in a pattern.
 
 // patternSpecial is what patternWord escapes in quoted text.
 const patternSpecial = "*?[]\\()|!@+-^{}~#%/"
@@ -94,69 +91,4 @@ func hasQuotedPart(w *syntax.Word) bool {
 		}
 	}
 	return false
-}
-
-// extRemoval reports ${x#pat} and the other removals on a plain
-// parameter whose pattern may have an extended glob.
-func extRemoval(pe *syntax.ParamExp) bool {
-	if pe.Exp == nil || pe.Exp.Word == nil || pe.Param == nil || pe.Index != nil || pe.Excl ||
-		pe.Param.Value == "@" || pe.Param.Value == "*" {
-		return false
-	}
-	switch pe.Exp.Op {
-	case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
-	default:
-		return false
-	}
-	for _, p := range pe.Exp.Word.Parts {
-		if lit, ok := p.(*syntax.Lit); ok && hasExtGlob(lit.Value) {
-			return true
-		}
-	}
-	return false
-}
-
-// extRemove computes an extRemoval expansion.
-func (r *Runner) extRemove(pe *syntax.ParamExp) (string, error) {
-	plain := *pe
-	plain.Exp = nil
-	val, err := expand.Literal(r.cfg(), &syntax.Word{Parts: []syntax.WordPart{&plain}})
-	if err != nil {
-		return "", err
-	}
-	pat, err := r.patternWord(pe.Exp.Word)
-	if err != nil {
-		return "", err
-	}
-	mode := pattern.EntireString
-	if r.opts.ExtGlob {
-		mode |= pattern.ExtendedOperators
-	}
-	rx, err := pattern.Regexp(pat, mode)
-	if err != nil {
-		return val, nil // a bad pattern matches nothing
-	}
-	re, err := regexp.Compile(rx)
-	if err != nil {
-		return val, nil
-	}
-	op := pe.Exp.Op
-	suffix := op == syntax.RemSmallSuffix || op == syntax.RemLargeSuffix
-	small := op == syntax.RemSmallPrefix || op == syntax.RemSmallSuffix
-	// Try the cut points from the shortest removal to the longest, or
-	// the other way round.
-	for k := 0; k <= len(val); k++ {
-		n := k
-		if !small {
-			n = len(val) - k
-		}
-		if suffix {
-			if re.MatchString(val[len(val)-n:]) {
-				return val[:len(val)-n], nil
-			}
-		} else if re.MatchString(val[:n]) {
-			return val[n:], nil
-		}
-	}
-	return val, nil
 }

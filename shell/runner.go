@@ -79,7 +79,7 @@ type Options struct {
 	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
-	ExpandAliases bool
+	ExpandAliases, FailGlob, NoCaseMatch bool
 }
 
 // flags returns $-.
@@ -135,19 +135,21 @@ type Runner struct {
 	exiting    bool // exit was called, or a fatal error
 	exitStatus int  // status to exit with
 	returning  bool // return was called
-	// discard: an assignment to a readonly variable failed: as in bash, the
-	// rest of the command read at the top level is dropped, up to the
-	// eval or source that runs it; a subshell ends.
-	discard bool
-	// discardLine is the last line of the top-level command a failed
-	// assignment ended: the commands after it on that line are dropped.
+	breakN     int  // pending break levels
+	contN      int  // pending continue levels
+	funcDepth  int  // nesting of function calls
+	loopDepth  int  // nesting of loops
+	noErrexit  int  // >0 inside a condition, where set -e does not apply
+	sigpipe    bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+
+	// discard: an expansion error (failglob) or an assignment to a
+	// readonly variable abandons the rest of the top-level command, up to
+	// the eval or source running it (a subshell ends); discardLine is the
+	// line it ended on, whose further commands are skipped too (see
+	// lineStmt).
+	discard     bool
 	discardLine uint
-	breakN      int  // pending break levels
-	contN       int  // pending continue levels
-	funcDepth   int  // nesting of function calls
-	loopDepth   int  // nesting of loops
-	noErrexit   int  // >0 inside a condition, where set -e does not apply
-	sigpipe     bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+
 	// pgroup is the process group for children: -1 the shell's own, 0 a
 	// new one per job, >0 the group of the pipeline this subshell is in.
 	pgroup         int
@@ -364,7 +366,7 @@ func subshellTraps(t map[string]string, errtrace bool) map[string]string {
 
 // stop reports whether statement lists must stop running now.
 func (r *Runner) stop() bool {
-	if r.exiting || r.returning || r.discard || r.breakN > 0 || r.contN > 0 {
+	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 || r.discard {
 		return true
 	}
 	return r.sh.intr.Load()

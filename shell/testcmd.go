@@ -335,6 +335,10 @@ func testInt(s string) (int, error) {
 func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 	switch x := x.(type) {
 	case *syntax.Word:
+		if neg := r.negatedTest(x); neg != nil {
+			ok, err := r.testExpr(neg)
+			return !ok, err
+		}
 		s, err := r.literal(x)
 		return s != "", err
 	case *syntax.ParenTest:
@@ -389,7 +393,11 @@ func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			re, err := regexp.Compile(rx)
+			flags := ""
+			if r.opts.NoCaseMatch {
+				flags = "(?i)"
+			}
+			re, err := regexp.Compile(flags + rx)
 			if err != nil {
 				return false, &statusError{status: 2, msg: fmt.Sprintf("%s: invalid regular expression", rx)}
 			}
