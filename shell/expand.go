@@ -73,6 +73,7 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if fs, ok := r.quickFields(words); ok {
 		return fs, nil // nothing to split or glob
 	}
+	defer r.dropParamTmps(len(r.paramTmps))
 	words, err := r.fixWords(words)
 	if err != nil {
 		return nil, err
@@ -87,6 +88,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 	if s, ok := r.quickLiteral(w); ok {
 		return s, nil
 	}
+	defer r.dropParamTmps(len(r.paramTmps))
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err
@@ -95,6 +97,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {
+	defer r.dropParamTmps(len(r.paramTmps))
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err
@@ -103,6 +106,7 @@ func (r *Runner) pattern(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {
+	defer r.dropParamTmps(len(r.paramTmps))
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err

@@ -95,6 +95,33 @@ var langCases = []langCase{
 	{name: "command-v-V", script: `command -v echo; command -V echo; command -v nosuch_xyz; echo $?`, want: "echo\necho is a shell builtin\n1\n"},
 	{name: "type-a", script: `type -a true | head -n 1; type -t if`, want: "true is a shell builtin\nkeyword\n"},
 
+	// Parameter operators expand lacks, computed in paramops.go.
+	{name: "param-indirect-ops", script: `x=; ref=x; echo "[${!ref-d}] [${!ref:-d}] [${!ref:+a}]"; unset x; echo "[${!ref-d}]"
+z=zz; zz=; echo ${!z:=foo} $zz; w=ww; ww=; (echo ${!w:?empty}); echo st=$?`, want: "[] [d] []\n[d]\nfoo foo\nst=1\n"},
+	{name: "param-indirect-targets", script: `argv() { printf '<%s>' "$@"; echo; }
+set -- p q; r=@; argv "${!r}"; r=2; argv "${!r}"; a=(x y z); r='a[1+1]'; echo ${!r}; r='a[@]'; argv "${!r}"
+r='a[*]'; argv "${!r}"; declare -A m=([k]=v); r='m["k"]'; echo ${!r}; i=(a); echo ${!i[0]}; b=1; r='a[$b]'; echo ${!r}`, want: "<p><q>\n<q>\nz\n<x><y><z>\n<x y z>\nv\nx\ny\n"},
+	{name: "param-indirect-errors", script: `a='bad name'; echo ${!a}
+echo st=$?
+unset u; echo ${!u}
+echo st=$?
+r='x:-y'; echo "${!r}"
+echo st=$?`, want: "st=1\nst=1\nst=1\n"},
+	{name: "param-indirect-array-ops", script: `argv() { printf '<%s>' "$@"; echo; }
+declare -A ref=([k]=v1); v1=value; a3=(1 2 3); argv "${!ref[@]:2}" "${!ref[@]#?}" "${!ref[@]@Q}"
+ref[k]='a3[@]'; argv "${!ref[@]:1}" "${!ref[@]:-e}" "${!ref[@]/2/x}"; r='a3[0]'; echo ${!r@a}`, want: "<lue><alue><'value'>\n<2><3><1><2><3><1><x><3>\na\n"},
+	{name: "param-at-ops", script: `argv() { printf '<%s>' "$@"; echo; }
+a=(x "y'z"); argv "${a[@]@Q}" "${a[*]@Q}" "${a@Q}" "${u[@]@Q}"; x=$'a\tb'; echo ${x@Q}; e=; echo [${e@Q}] [${u@Q}]
+echo ${x@A}; declare -r x; echo ${x@a} ${a@a} ${a[@]@a}; s='a\tb\x41'; argv "${s@E}"; w=hello; echo ${w@U} ${w@u} ${w@L} ${a[@]@U}
+set -- 'a b' c; argv "${@@Q}" ${@@U}`, want: "<'x'><'y'\\''z'><'x' 'y'\\''z'><'x'>\n$'a\\tb'\n[''] []\nx=$'a\\tb'\nr a a a\n<a\tbA>\nHELLO Hello hello X Y'Z\n<'a b'><'c'><A><B><C>\n"},
+	{name: "param-at-prompt", script: `p='[\045\1004\\\555]'; echo "${p@P}"; x='\'; y=h; p='$x$y'; echo "${p@P}"; set -- '\\' 'a\nb'; echo "${@@P}"
+p='\D{%Y}'; [ "${p@P}" = "$(date +%Y)" ] && echo year; p='\w'; cd /; echo "${p@P}"`, want: "[%@4\\m]\n\\h\n\\ a\nb\nyear\n/\n"},
+	{name: "param-default-arrays", script: `argv() { printf '<%s>' "$@"; echo; }
+e=(); a1=(''); a2=('' ''); argv "${e[@]-m}" "${a1[@]-m}" "${a1[@]:-m}" "${a2[@]:-m}" "${e[@]+p}" "${a2[*]:+p}" "${u[@]+p}"
+IFS=; argv "${a2[*]:-m}" ${a2[*]:-m}; set -- '' ''; argv ${@:-m} "${@:+p}" ${*:-m}; set --; argv "${@+p}" "${*:+p}"`, want: "<m><><m><><><p>\n<m>\n<p>\n<>\n"},
+	{name: "param-default-lazy", script: `i=0; x=x; echo ${x:-$((i++))} $i ${u:-$((i++))} $i ${x+$(echo hi)} ${x-$(echo no)}; echo "${u-\$\z\"}"; set -u; echo ${u+$((i++))}$i`, want: "x 0 0 1 hi x\n$\\z\"\n1\n"},
+	{name: "param-list-in-quotes", script: `argv() { printf '<%s>' "$@"; echo; }
+set -- "a 1" "b 2" "c 3"; argv "-$@-" "-${@:2}-" "<${@:1:2}>" "${@: -1}" "${@:4}" "-${*:2}-"; a=(p q); e=(); argv "x${a[@]}y" "x${e[@]}y" "${a[@]#p}$1"`, want: "<-a 1><b 2><c 3-><-b 2><c 3-><<a 1><b 2>><c 3><-b 2 c 3->\n<xp><qy><xy><><qa 1>\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

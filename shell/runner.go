@@ -35,6 +35,8 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// histNum is the REPL's next history number, \! in ${x@P} (nil: 1).
+	histNum func() int
 	// pathCache remembers PATH searches made in subshells (pipeline
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
@@ -163,6 +165,9 @@ type Runner struct {
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
 	execLast  bool // RunCommandExec: the program's last command may exec
+	// paramTmps hold values computed for the word being expanded (see
+	// paramops.go); not copied: a subshell makes its own.
+	paramTmps []expand.Variable
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.

@@ -69,6 +69,7 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 	}
 	hist := loadHistory(r)
 	setSessionHistory(hist)
+	r.SetHistoryNumber(hist.Next)
 	defer setSessionHistory(nil)
 	in := newLineReader(stdin, stdout, stderr, completer(r))
 	defer in.Close()
