@@ -101,7 +101,63 @@ func paramOp(pe *syntax.ParamExp) bool {
 			return allIndex(pe) != "" || wordHasEffects(pe.Exp.Word)
 		}
 	}
-	return pe.Slice != nil && pe.Index == nil && pe.Param.Value == "@"
+	return pe.Slice != nil && pe.Index == nil && pe.Param.Value == "@" || slashPattern(pe) || replEscapes(pe)
+}
+
+// replEscapes reports ${x/p/a\b}: expand keeps the backslashes of the
+// replacement, which bash removes.
+func replEscapes(pe *syntax.ParamExp) bool {
+	if pe.Repl == nil || pe.Repl.With == nil {
+		return false
+	}
+	for _, p := range pe.Repl.With.Parts {
+		if lit, ok := p.(*syntax.Lit); ok && strings.Contains(lit.Value, `\`) {
+			return true
+		}
+	}
+	return false
+}
+
+// slashPattern reports ${x///w} and ${x////w}: after //, bash takes a
+// first / as part of the pattern, where the parser saw an empty pattern.
+func slashPattern(pe *syntax.ParamExp) bool {
+	if pe.Repl == nil || !pe.Repl.All || (pe.Repl.Orig != nil && len(pe.Repl.Orig.Parts) > 0) {
+		return false
+	}
+	if pe.Repl.With != nil {
+		return true
+	}
+	// ${x///} and ${x//} parse alike; only the length tells them apart.
+	return pe.Index == nil && pe.Dollar.IsValid() && pe.Rbrace.IsValid() &&
+		int(pe.Rbrace.Offset()-pe.Dollar.Offset()) == len(pe.Param.Value)+5
+}
+
+// slashPatternExp returns ${x//pat/w} for a form slashPattern reports:
+// the pattern is / and what the parser read as the replacement up to its
+// first /, the replacement what follows.
+func slashPatternExp(pe *syntax.ParamExp) *syntax.ParamExp {
+	pat := []syntax.WordPart{&syntax.Lit{Value: "/"}}
+	var with *syntax.Word
+	if w := pe.Repl.With; w != nil {
+		with = &syntax.Word{}
+		for i, p := range w.Parts {
+			lit, ok := p.(*syntax.Lit)
+			if !ok || !strings.Contains(lit.Value, "/") {
+				pat = append(pat, p)
+				continue
+			}
+			before, after, _ := strings.Cut(lit.Value, "/")
+			pat = append(pat, &syntax.Lit{Value: before})
+			with.Parts = append([]syntax.WordPart{&syntax.Lit{Value: after}}, w.Parts[i+1:]...)
+			break
+		}
+		if len(with.Parts) == 0 {
+			with = nil
+		}
+	}
+	t := *pe
+	t.Repl = &syntax.Replace{All: true, Orig: &syntax.Word{Parts: pat}, With: with}
+	return &t
 }
 
 // wordHasEffects reports whether expanding w may run commands or assign,
@@ -145,6 +201,14 @@ func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPa
 			return []syntax.WordPart{pe}, nil // a nameref: expand knows
 		}
 		return r.fixParts([]syntax.WordPart{target}, quoted)
+	}
+	if slashPattern(pe) {
+		return r.fixParts([]syntax.WordPart{slashPatternExp(pe)}, quoted)
+	}
+	if replEscapes(pe) {
+		t := *pe
+		t.Repl = &syntax.Replace{All: pe.Repl.All, Orig: pe.Repl.Orig, With: literalWord(pe.Repl.With)}
+		return r.fixParts([]syntax.WordPart{&t}, quoted)
 	}
 	if pe.Exp != nil && pe.Exp.Op != syntax.OtherParamOps {
 		return r.defaultParts(pe, quoted)
@@ -254,9 +318,12 @@ func (r *Runner) atOperator(pe *syntax.ParamExp, elems []string, list bool) ([]s
 	switch op {
 	case "a":
 		_, vr := r.resolveVar(pe.Param.Value)
-		flags := r.varFlags(pe.Param.Value, vr)
 		if !list && len(elems) == 0 && !vr.Declared() {
 			return nil, nil
+		}
+		flags := ""
+		if validName(pe.Param.Value) { // $@ and $1 have no attributes
+			flags = r.varFlags(pe.Param.Value, vr)
 		}
 		n := len(elems)
 		if !list {
