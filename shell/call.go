@@ -418,8 +418,9 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 
 func (r *Runner) assignError(err error) int {
 	var se *statusError
+	var de *discardError
 	var ue expand.UnsetParameterError
-	if errors.As(err, &se) || errors.As(err, &ue) {
+	if errors.As(err, &se) || errors.As(err, &de) || errors.As(err, &ue) {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)

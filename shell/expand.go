@@ -135,6 +135,12 @@ func (e *statusError) Error() string { return e.msg }
 // expandError reports an expansion error. As in sh, a non-interactive
 // shell exits on one; the status is 1.
 func (r *Runner) expandError(err error) int {
+	var de *discardError
+	if errors.As(err, &de) {
+		r.errf("%s", de.msg)
+		r.discard = true
+		return 1
+	}
 	var se *statusError
 	if errors.As(err, &se) {
 		if se.msg != "" {

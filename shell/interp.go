@@ -215,7 +215,20 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.stmt(st) }) }
+func (r *Runner) topStmt(st *syntax.Stmt) {
+	nested := r.funcDepth > 0 || r.evalDepth > 0 || r.sourceDepth > 0
+	if !nested && r.discardLine != 0 {
+		if st.Pos().Line() == r.discardLine {
+			return // bash discards the rest of the line
+		}
+		r.discardLine = 0
+	}
+	r.guard(func() { r.stmt(st) })
+	if r.discard && !nested {
+		r.discard = false
+		r.discardLine = st.End().Line()
+	}
+}
 
 // guard runs f, turning a panic in it into an internal error of r (a
 // subshell on its own goroutine needs its own guard: a panic there would
@@ -966,6 +979,7 @@ func (r *Runner) tryExecLast(st *syntax.Stmt) {
 func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 	// A Ctrl-C while the line was read was the line reader's.
 	r.sh.intr.Store(false)
+	r.discardLine = 0 // lines count from 1 again
 	for _, st := range stmts {
 		if r.exiting {
 			return

@@ -124,6 +124,12 @@ IFS=; argv "${a2[*]:-m}" ${a2[*]:-m}; set -- '' ''; argv ${@:-m} "${@:+p}" ${*:-
 set -- "a 1" "b 2" "c 3"; argv "-$@-" "-${@:2}-" "<${@:1:2}>" "${@: -1}" "${@:4}" "-${*:2}-"; a=(p q); e=(); argv "x${a[@]}y" "x${e[@]}y" "${a[@]#p}$1"`, want: "<-a 1><b 2><c 3-><-b 2><c 3-><<a 1><b 2>><c 3><-b 2 c 3->\n<xp><qy><xy><><qa 1>\n"},
 	{name: "param-repl-slashes", script: `x=a/c/b; echo ${x///c} ${x////c} ${x///} ${x//}; H=/foo/bar; echo ${H////\\/} "${H////-}"
 y=abc; echo ${y//b/\\} ${y//b/\z} "${y//b/\"}" ${y/#a/\\}; set -- /a/ /b; echo ${@@a}. ${@////-}; p='\D{}'; case "${p@P}" in [0-2][0-9]:[0-5][0-9]:[0-5][0-9]) echo time;; esac`, want: "a/b acccb acb a/c/b\n\\/foo\\/bar -foo-bar\na\\c azc a\"c \\bc\n. -a- -b\ntime\n"},
+	{name: "param-indirect-discard", script: `f() { r=${!1}; echo in-f; }
+f 'x:-y'; echo same
+echo next $?
+x=$(echo ${!u}; echo sub); echo "[$x] $?"
+for i in 1 2; do echo ${!u}; done; echo same
+echo end`, want: "next 1\n[] 1\nend\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

@@ -558,7 +558,7 @@ func (r *Runner) indirectTarget(pe *syntax.ParamExp) (*syntax.ParamExp, error) {
 	}
 	param, index, ok := parseParamRef(ref)
 	if !ok {
-		return nil, &statusError{status: 1, msg: ref + ": invalid variable name"}
+		return nil, &discardError{ref + ": invalid variable name"}
 	}
 	t := *pe
 	t.Excl = false
@@ -574,8 +574,16 @@ func (r *Runner) indirectUnset(name string) error {
 	if r.opts.Nounset {
 		return fmt.Errorf("%s", msg)
 	}
-	return &statusError{status: 1, msg: msg}
+	return &discardError{msg}
 }
+
+// A discardError ends the top-level command it happens in with status 1,
+// and the shell goes on with the next one, as bash does after
+// "invalid variable name" and the like (unlike errors such as ${x?},
+// which end a script).
+type discardError struct{ msg string }
+
+func (e *discardError) Error() string { return e.msg }
 
 // parseParamRef splits what ${!ref} names: a variable, an array element
 // name[sub], a positional parameter or a special one.

@@ -168,6 +168,11 @@ type Runner struct {
 	// paramTmps hold values computed for the word being expanded (see
 	// paramops.go); not copied: a subshell makes its own.
 	paramTmps []expand.Variable
+	// discard: an expansion error ends the rest of the top-level command
+	// (see discardError); topStmt clears it, and skips the statements
+	// left on that line, discardLine.
+	discard     bool
+	discardLine uint
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
@@ -350,7 +355,7 @@ func subshellTraps(t map[string]string, errtrace bool) map[string]string {
 
 // stop reports whether statement lists must stop running now.
 func (r *Runner) stop() bool {
-	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 {
+	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 || r.discard {
 		return true
 	}
 	return r.sh.intr.Load()
