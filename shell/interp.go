@@ -217,6 +217,10 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // non-interactive shell with status 2 instead of crashing with a trace.
 func (r *Runner) topStmt(st *syntax.Stmt) {
 	nested := r.funcDepth > 0 || r.evalDepth > 0 || r.sourceDepth > 0
+	if line := st.Pos().Line(); !nested && line != r.cmdLine {
+		r.cmdLine = line
+		r.sh.commands.Add(1)
+	}
 	if !nested && r.discardLine != 0 {
 		if st.Pos().Line() == r.discardLine {
 			return // bash discards the rest of the line
@@ -979,7 +983,7 @@ func (r *Runner) tryExecLast(st *syntax.Stmt) {
 func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 	// A Ctrl-C while the line was read was the line reader's.
 	r.sh.intr.Store(false)
-	r.discardLine = 0 // lines count from 1 again
+	r.discardLine, r.cmdLine = 0, 0 // lines count from 1 again
 	for _, st := range stmts {
 		if r.exiting {
 			return

@@ -130,6 +130,12 @@ echo next $?
 x=$(echo ${!u}; echo sub); echo "[$x] $?"
 for i in 1 2; do echo ${!u}; done; echo same
 echo end`, want: "next 1\n[] 1\nend\n"},
+	{name: "param-prompt-command-number", script: `PS1="\#"; echo ${PS1@P}
+echo ${PS1@P}
+x=$(echo ${PS1@P}); echo $x ${PS1@P}
+f() { echo ${PS1@P}; echo ${PS1@P}; }
+f
+f`, want: "1\n2\n3 3\n5\n5\n6\n6\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

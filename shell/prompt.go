@@ -20,8 +20,14 @@ var promptNow = time.Now
 // promptvars on, and for ${x@P}: first the backslash escapes, then
 // parameter expansion, command and arithmetic substitution. The text an
 // escape produces is not expanded again (a directory named $HOME stays as
-// it is). histNum is what \! and \# show.
+// it is). histNum is what \! shows; \# is the number of the command to
+// be read next.
 func (r *Runner) PromptString(ps string, histNum int) string {
+	return r.expandPromptString(ps, histNum, r.sh.commands.Load()+1)
+}
+
+// expandPromptString is PromptString with cmdNum for \#.
+func (r *Runner) expandPromptString(ps string, histNum int, cmdNum int64) string {
 	var plain, quoted strings.Builder
 	needExpand := false
 	lit := func(s string) {
@@ -107,8 +113,10 @@ func (r *Runner) PromptString(ps string, histNum int) string {
 			lit(v)
 		case 'V':
 			lit(Version)
-		case '!', '#':
+		case '!':
 			lit(strconv.Itoa(histNum))
+		case '#':
+			lit(strconv.FormatInt(cmdNum, 10))
 		case 'l':
 			lit(ttyBase(r))
 		case 'n':
@@ -154,8 +162,10 @@ func (r *Runner) promptHistNum() int {
 // \! shows in ${x@P} (the REPL's history, once it is loaded).
 func (r *Runner) SetHistoryNumber(f func() int) { r.sh.histNum = f }
 
-// promptString is ${x@P}.
-func (r *Runner) promptString(s string) string { return r.PromptString(s, r.promptHistNum()) }
+// promptString is ${x@P}: \# is the number of the command running.
+func (r *Runner) promptString(s string) string {
+	return r.expandPromptString(s, r.promptHistNum(), r.sh.commands.Load())
+}
 
 // promptDir is \w: $PWD with $HOME shown as ~.
 func (r *Runner) promptDir() string {

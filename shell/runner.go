@@ -37,6 +37,8 @@ type shared struct {
 	term        terminal
 	// histNum is the REPL's next history number, \! in ${x@P} (nil: 1).
 	histNum func() int
+	// commands counts the top-level commands read, \# in a prompt.
+	commands atomic.Int64
 	// pathCache remembers PATH searches made in subshells (pipeline
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
@@ -173,6 +175,9 @@ type Runner struct {
 	// left on that line, discardLine.
 	discard     bool
 	discardLine uint
+	// cmdLine is the line of the last top-level command counted in
+	// sh.commands: the statements of one line are one command.
+	cmdLine uint
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
