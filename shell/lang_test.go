@@ -136,6 +136,10 @@ x=$(echo ${PS1@P}); echo $x ${PS1@P}
 f() { echo ${PS1@P}; echo ${PS1@P}; }
 f
 f`, want: "1\n2\n3 3\n5\n5\n6\n6\n"},
+	{name: "param-at-arrays", script: `f() { printf '<%s>' "$@"; echo; }
+b=(x y); b[5]=z; declare -A m=([k]=v); f "${b[@]@A}" "${b[*]@K}" "${m[@]@K}" "${m[@]@A}" "${b[@]@k}"
+readonly b; f "${b[@]@A}"; set -- a b; f "${@:1:-1}"; echo same line
+echo next`, want: "<declare><-a><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")><0 \"x\" 1 \"y\" 5 \"z\"><k \"v\" ><declare><-A><m=([k]=\"v\" )><0><x><1><y><5><z>\n<declare><-ar><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")>\nnext\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

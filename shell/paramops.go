@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -292,13 +293,7 @@ func varElems(vr expand.Variable) []string {
 	case expand.Indexed:
 		return slices.Clone(vr.List)
 	case expand.Associative:
-		keys := slices.Sorted(func(yield func(string) bool) {
-			for k := range vr.Map {
-				if !yield(k) {
-					return
-				}
-			}
-		})
+		keys := slices.Sorted(maps.Keys(vr.Map))
 		out := make([]string, len(keys))
 		for i, k := range keys {
 			out[i] = vr.Map[k]
@@ -333,14 +328,36 @@ func (r *Runner) atOperator(pe *syntax.ParamExp, elems []string, list bool) ([]s
 			out = append(out, flags)
 		}
 		return out, nil
-	case "A":
-		if list || pe.Index != nil {
+	case "A", "K", "k":
+		name, vr := r.resolveVar(pe.Param.Value)
+		switch {
+		case !list || pe.Index == nil:
+		case op == "A" && vr.IsSet():
+			// The whole array as declare -p shows it, a word at a time.
+			return []string{"declare", "-" + r.varFlags(name, vr), name + "=" + valueText(vr)}, nil
+		case op != "A" && (vr.Kind == expand.Indexed || vr.Kind == expand.Associative):
+			pairs := keyValues(vr)
+			if op == "k" {
+				return pairs, nil // each key and value a word
+			}
+			var b strings.Builder
+			for i := 0; i < len(pairs); i += 2 {
+				if i > 0 && vr.Kind == expand.Indexed {
+					b.WriteByte(' ')
+				}
+				b.WriteString(pairs[i] + " " + dquote(pairs[i+1]))
+				if vr.Kind == expand.Associative {
+					b.WriteByte(' ') // bash ends each pair with a space
+				}
+			}
+			return []string{b.String()}, nil
+		}
+		if op != "A" || pe.Index != nil {
 			break
 		}
 		if len(elems) == 0 {
 			return nil, nil
 		}
-		name, vr := r.resolveVar(pe.Param.Value)
 		flags := r.varFlags(name, vr)
 		s := name + "=" + bashQuote(elems[0])
 		if flags != "" {
@@ -372,6 +389,23 @@ func (r *Runner) atOperator(pe *syntax.ParamExp, elems []string, list bool) ([]s
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// keyValues returns an array's keys and values, alternating, in the
+// order ${!a[@]} lists the keys.
+func keyValues(vr expand.Variable) []string {
+	var out []string
+	if vr.Kind == expand.Associative {
+		for _, k := range slices.Sorted(maps.Keys(vr.Map)) {
+			out = append(out, k, vr.Map[k])
+		}
+		return out
+	}
+	list, idx := arrayOf(vr)
+	for i, v := range list {
+		out = append(out, strconv.Itoa(idx[i]), v)
+	}
+	return out
 }
 
 // varFlags returns the attribute letters of ${x@a}.
@@ -520,7 +554,7 @@ func (r *Runner) paramsSliceParts(pe *syntax.ParamExp) ([]syntax.WordPart, error
 			return nil, err
 		}
 		if n < 0 {
-			return nil, &statusError{status: 1, msg: fmt.Sprintf("%d: substring expression < 0", n)}
+			return nil, &discardError{fmt.Sprintf("%d: substring expression < 0", n)}
 		}
 	}
 	end := min(len(all), off+n)
