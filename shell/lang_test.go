@@ -140,6 +140,8 @@ f`, want: "1\n2\n3 3\n5\n5\n6\n6\n"},
 b=(x y); b[5]=z; declare -A m=([k]=v); f "${b[@]@A}" "${b[*]@K}" "${m[@]@K}" "${m[@]@A}" "${b[@]@k}"
 readonly b; f "${b[@]@A}"; set -- a b; f "${@:1:-1}"; echo same line
 echo next`, want: "<declare><-a><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")><0 \"x\" 1 \"y\" 5 \"z\"><k \"v\" ><declare><-A><m=([k]=\"v\" )><0><x><1><y><5><z>\n<declare><-ar><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")>\nnext\n"},
+	{name: "param-default-quoted-word", script: `f() { printf '<%s>' "$@"; echo; }
+a=(); i=0; f "${a[@]-'x y'}" "${u-'x'$((i++))}" "${a[*]:-"a  b"}" ${a[@]:-'p q'}; x=a/b; ab=x; r=ab; echo ${!r//} ${!r///}`, want: "<'x y'><'x'0><a  b><p q>\nx x\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

@@ -511,11 +511,47 @@ func (r *Runner) defaultParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPa
 	if pe.Exp.Word == nil {
 		return nil, nil
 	}
-	if !quoted {
+	if quoted {
+		return r.fixParts(inDoubleQuotes(pe.Exp.Word.Parts), quoted)
+	}
+	if !slices.ContainsFunc(pe.Exp.Word.Parts, isQuoted) {
+		// The default of a name no script can set: expand splits it.
 		return []syntax.WordPart{&syntax.ParamExp{Param: &syntax.Lit{Value: "gosh-unset"},
 			Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: pe.Exp.Word}}}, nil
 	}
-	return r.fixParts(pe.Exp.Word.Parts, quoted)
+	// Quoted parts stay whole; the literal text between them is split.
+	parts := slices.Clone(literalWord(pe.Exp.Word).Parts)
+	for i, p := range parts {
+		if lit, ok := p.(*syntax.Lit); ok {
+			parts[i] = r.valueParts([]string{lit.Value}, false, "")[0]
+		}
+	}
+	return r.fixParts(parts, quoted)
+}
+
+func isQuoted(p syntax.WordPart) bool {
+	switch p.(type) {
+	case *syntax.SglQuoted, *syntax.DblQuoted:
+		return true
+	}
+	return false
+}
+
+// inDoubleQuotes returns the parts of the word of "${x-w}" as they read
+// inside the double quotes: single quotes there are plain characters.
+func inDoubleQuotes(parts []syntax.WordPart) []syntax.WordPart {
+	if !slices.ContainsFunc(parts, isQuoted) {
+		return parts
+	}
+	out := make([]syntax.WordPart, len(parts))
+	esc := strings.NewReplacer(`\`, `\\`, `$`, `\$`, "`", "\\`", `"`, `\"`)
+	for i, p := range parts {
+		out[i] = p
+		if sq, ok := p.(*syntax.SglQuoted); ok && !sq.Dollar {
+			out[i] = &syntax.Lit{Value: "'" + esc.Replace(sq.Value) + "'"}
+		}
+	}
+	return out
 }
 
 // ifsJoiner is the separator "$*" joins with: the first character of IFS.
@@ -596,6 +632,7 @@ func (r *Runner) indirectTarget(pe *syntax.ParamExp) (*syntax.ParamExp, error) {
 	}
 	t := *pe
 	t.Excl = false
+	t.Rbrace = syntax.Pos{} // the text no longer spans Dollar..Rbrace (see slashPattern)
 	t.Param = &syntax.Lit{Value: param}
 	t.Index = index
 	return &t, nil
