@@ -142,6 +142,10 @@ readonly b; f "${b[@]@A}"; set -- a b; f "${@:1:-1}"; echo same line
 echo next`, want: "<declare><-a><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")><0 \"x\" 1 \"y\" 5 \"z\"><k \"v\" ><declare><-A><m=([k]=\"v\" )><0><x><1><y><5><z>\n<declare><-ar><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")>\nnext\n"},
 	{name: "param-default-quoted-word", script: `f() { printf '<%s>' "$@"; echo; }
 a=(); i=0; f "${a[@]-'x y'}" "${u-'x'$((i++))}" "${a[*]:-"a  b"}" ${a[@]:-'p q'}; x=a/b; ab=x; r=ab; echo ${!r//} ${!r///}`, want: "<'x y'><'x'0><a  b><p q>\nx x\n"},
+	{name: "param-pattern-extglob", script: `shopt -s extglob; x=aabaa; echo ${x//+(a)/X} ${x/#+(a)/X} ${x%%+(a)} ${x##@(a|b)} ${x#+(a)} ${x%+(a)}
+a=(xaa aab); echo "${a[@]//@(a|b)/-}" ${a[@]%%+(a)}; shopt -u extglob; echo ${x//+(a)/X}`, want: "XbX Xbaa aab abaa abaa aaba\nx-- --- x aab\naabaa\n"},
+	{name: "param-pattern-amp-quoted", script: `x=abcb; echo ${x/b/&&} "${x/b/&&}" ${x//b/[&]} ${x/b/\&} ${x/b/"&"} "${x/b/\&}" ${x/#a/&&} ${x/%b/"<"&">"}
+a=(ab cb); echo ${a[@]/b/&&} "${a[@]/%b/<&>}"; p='^++--hel.,<>[]'; echo ${p//[^'><+-.,[]']}; y=a-c; echo ${y//['a-c']/X} ${y//[a-c]/X}`, want: "abbcb abbcb a[b]c[b] a&cb a&cb a&cb aabcb abc<b>\nabb cbb a<b> c<b>\n++--.,<>[]\nXXX X-X\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

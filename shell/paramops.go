@@ -25,6 +25,7 @@ import (
 //     bash expands the word only when it is used.
 //   - "${@:1}": a slice of $@ in double quotes is still one field per
 //     parameter.
+//   - pattern operators with extglob, quoted brackets or & (patsub.go).
 //
 // The value is computed here and the expansion is replaced by a reference
 // to a hidden temporary variable (see paramTmp) with the same quoting, so
@@ -102,7 +103,8 @@ func paramOp(pe *syntax.ParamExp) bool {
 			return allIndex(pe) != "" || wordHasEffects(pe.Exp.Word)
 		}
 	}
-	return pe.Slice != nil && pe.Index == nil && pe.Param.Value == "@" || slashPattern(pe) || replEscapes(pe)
+	return pe.Slice != nil && pe.Index == nil && pe.Param.Value == "@" ||
+		slashPattern(pe) || replEscapes(pe) || patternOp(pe)
 }
 
 // replEscapes reports ${x/p/a\b}: expand keeps the backslashes of the
@@ -210,6 +212,9 @@ func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPa
 		t := *pe
 		t.Repl = &syntax.Replace{All: pe.Repl.All, Orig: pe.Repl.Orig, With: literalWord(pe.Repl.With)}
 		return r.fixParts([]syntax.WordPart{&t}, quoted)
+	}
+	if patternOp(pe) {
+		return r.patternParts(pe)
 	}
 	if pe.Exp != nil && pe.Exp.Op != syntax.OtherParamOps {
 		return r.defaultParts(pe, quoted)
