@@ -149,18 +149,12 @@ func (r *Runner) expandPromptString(ps string, histNum int, cmdNum int64) string
 	return r.ExpandPrompt(quoted.String())
 }
 
-// promptHistNum is what \! and \# show in ${x@P}: the REPL's next history
-// number, or 1 in a shell that keeps no history.
+// promptHistNum is what \! shows in ${x@P}: the history number of the
+// command running (the last one recorded), or 1 with no history.
 func (r *Runner) promptHistNum() int {
-	if f := r.sh.histNum; f != nil {
-		return f()
-	}
-	return 1
+	first, entries := historySnapshot(r.history())
+	return max(first+len(entries)-1, 1)
 }
-
-// SetHistoryNumber installs f as the source of the history number that
-// \! shows in ${x@P} (the REPL's history, once it is loaded).
-func (r *Runner) SetHistoryNumber(f func() int) { r.sh.histNum = f }
 
 // promptString is ${x@P}: \# is the number of the command running.
 func (r *Runner) promptString(s string) string {

@@ -35,8 +35,6 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
-	// histNum is the REPL's next history number, \! in ${x@P} (nil: 1).
-	histNum func() int
 	// commands counts the top-level commands read, \# in a prompt.
 	commands atomic.Int64
 	// pathCache remembers PATH searches made in subshells (pipeline
@@ -46,6 +44,9 @@ type shared struct {
 	// jobs is the main runner's job table: a job stopped while an
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
+
+	// hist is the command history of the history and fc builtins.
+	hist histState
 
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool
@@ -124,6 +125,10 @@ type Runner struct {
 	subshell int
 	// script is the file name used in messages ("-c" or a path).
 	script string
+	// compSpecs are complete's specs (copied on write, nil: none) and
+	// bindings the bind builtin's key bindings (likewise).
+	compSpecs *compSpecs
+	bindings  *keyBindings
 
 	// Per run: status and control flow.
 	lastStatus int  // $?
@@ -178,6 +183,9 @@ type Runner struct {
 	// cmdLine is the line of the last top-level command counted in
 	// sh.commands: the statements of one line are one command.
 	cmdLine uint
+	// compCtx is the command line a completion function (-F) runs for;
+	// nil outside one.
+	compCtx *compContext
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
@@ -341,6 +349,8 @@ func (r *Runner) subshellCopy() *Runner {
 		sourceDepth: r.sourceDepth,
 		evalDepth:   r.evalDepth,
 		childHook:   r.childHook,
+		compSpecs:   r.compSpecs,
+		bindings:    r.bindings,
 	}
 	s.funcsShared = true
 	return s
