@@ -146,6 +146,10 @@ a=(); i=0; f "${a[@]-'x y'}" "${u-'x'$((i++))}" "${a[*]:-"a  b"}" ${a[@]:-'p q'}
 a=(xaa aab); echo "${a[@]//@(a|b)/-}" ${a[@]%%+(a)}; shopt -u extglob; echo ${x//+(a)/X}`, want: "XbX Xbaa aab abaa abaa aaba\nx-- --- x aab\naabaa\n"},
 	{name: "param-pattern-amp-quoted", script: `x=abcb; echo ${x/b/&&} "${x/b/&&}" ${x//b/[&]} ${x/b/\&} ${x/b/"&"} "${x/b/\&}" ${x/#a/&&} ${x/%b/"<"&">"}
 a=(ab cb); echo ${a[@]/b/&&} "${a[@]/%b/<&>}"; p='^++--hel.,<>[]'; echo ${p//[^'><+-.,[]']}; y=a-c; echo ${y//['a-c']/X} ${y//[a-c]/X}`, want: "abbcb abbcb a[b]c[b] a&cb a&cb a&cb aabcb abc<b>\nabb cbb a<b> c<b>\n++--.,<>[]\nXXX X-X\n"},
+	{name: "param-prompt-history-number", script: `p='\!'; echo ${p@P}
+set -o history
+echo ${p@P}
+echo ${p@P}`, want: "1\n1\n2\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},
