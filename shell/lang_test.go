@@ -150,6 +150,14 @@ a=(ab cb); echo ${a[@]/b/&&} "${a[@]/%b/<&>}"; p='^++--hel.,<>[]'; echo ${p//[^'
 set -o history
 echo ${p@P}
 echo ${p@P}`, want: "1\n1\n2\n"},
+	{name: "param-pattern-idioms", script: `f() { printf '<%s>' "$@"; echo; }
+HOME=/home/u; x=/home/u/src/a*b; y='a*b'; e=
+f "${x/"$HOME"/\~}" "${x//"$y"/Z}" ${x//"$e"/z} "${x//'/'/:}" "${x/#"$HOME"/~}" "${x/%"$y"/.}"
+P=/bin:/usr/bin; f ${P//":"/ } "${P//':'/$'\n'}"
+s='a.b.c'; f "${s//"."/-}" "${s/"."}" "${s//./&&}"
+set -- 'a b' 'c.d'; f "${@//"."/_}" "${@/#"a"/&x}"
+arr=('x y' 'z'); f "${arr[@]/"x"/X}" ${arr[@]//" "/_}
+x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b></home/u/src/Z></home/u/src/a*b><:home:u:src:a*b></home/u/src/a*b></home/u/src/.>\n</bin></usr/bin></bin\n/usr/bin>\n<a-b-c><ab.c><a..b..c>\n<a b><c_d><ax b><c.d>\n<X y><z><x_y><z>\n~/a/b /a/~rootb /a/b~\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

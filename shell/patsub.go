@@ -191,9 +191,22 @@ func (r *Runner) replacer(repl *syntax.Replace) (func(string) string, error) {
 	// The replacement: text, with a nil entry where the match goes.
 	var with []*string
 	if repl.With != nil {
-		for _, p := range literalWord(repl.With).Parts {
+		for i, p := range literalWord(repl.With).Parts {
 			if lit, ok := p.(*syntax.Lit); ok {
-				for i, t := range strings.Split(lit.Value, "&") {
+				text := lit.Value
+				if i == 0 && strings.HasPrefix(text, "~") {
+					// A leading ~ or ~user is expanded, as in bash.
+					prefix, _, _ := strings.Cut(text, "/")
+					home, err := expand.Literal(r.cfg(), &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: prefix}}})
+					if err != nil {
+						return nil, err
+					}
+					if home != prefix {
+						with = append(with, &home)
+						text = text[len(prefix):]
+					}
+				}
+				for i, t := range strings.Split(text, "&") {
 					if i > 0 {
 						with = append(with, nil)
 					}
