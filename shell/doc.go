@@ -27,10 +27,10 @@
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
 // substitution callbacks. Forms expand lacks or gets wrong are rewritten
-// in a copy of the word first (parampat.go, paramops.go): gosh computes
-// the value, holds it in a hidden temporary variable of runnerEnv, and
-// hands expand a reference to it with the original quoting. Prompt
-// escapes (PS1, ${x@P}) are in prompt.go.
+// in a copy of the word first (parampat.go, paramops.go, patsub.go):
+// gosh computes the value, holds it in a hidden temporary variable of
+// runnerEnv, and hands expand a reference to it with the original
+// quoting. Prompt escapes (PS1, ${x@P}) are in prompt.go.
 //
 // Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
 // (set -m with a terminal, WithTerminal) each foreground job gets its own
