@@ -194,7 +194,7 @@ func wordHasEffects(w *syntax.Word) bool {
 
 // paramOpParts returns the parts that stand for pe, one of the forms
 // paramOp reports, in a word that is double-quoted when quoted is set.
-func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPart, error) {
+func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool, o *evalOrder) ([]syntax.WordPart, error) {
 	if pe.Excl {
 		target, err := r.indirectTarget(pe)
 		if err != nil {
@@ -203,21 +203,21 @@ func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPa
 		if target == nil {
 			return []syntax.WordPart{pe}, nil // a nameref: expand knows
 		}
-		return r.fixParts([]syntax.WordPart{target}, quoted)
+		return r.fixParts([]syntax.WordPart{target}, quoted, o)
 	}
 	if slashPattern(pe) {
-		return r.fixParts([]syntax.WordPart{slashPatternExp(pe)}, quoted)
+		return r.fixParts([]syntax.WordPart{slashPatternExp(pe)}, quoted, o)
 	}
 	if replEscapes(pe) {
 		t := *pe
 		t.Repl = &syntax.Replace{All: pe.Repl.All, Orig: pe.Repl.Orig, With: literalWord(pe.Repl.With)}
-		return r.fixParts([]syntax.WordPart{&t}, quoted)
+		return r.fixParts([]syntax.WordPart{&t}, quoted, o)
 	}
 	if patternOp(pe) {
 		return r.patternParts(pe)
 	}
 	if pe.Exp != nil && pe.Exp.Op != syntax.OtherParamOps {
-		return r.defaultParts(pe, quoted)
+		return r.defaultParts(pe, quoted, o)
 	}
 	if pe.Slice != nil {
 		return r.paramsSliceParts(pe)
@@ -482,7 +482,7 @@ func ansiCString(s string) string {
 // defaultParts computes ${a[@]-w}, ${a[*]:+w} and the like, and the
 // default and alternate operators whose word has side effects: the parts
 // of w when it is used, else the plain parameter.
-func (r *Runner) defaultParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPart, error) {
+func (r *Runner) defaultParts(pe *syntax.ParamExp, quoted bool, o *evalOrder) ([]syntax.WordPart, error) {
 	elems, list, err := r.paramElems(pe, false)
 	if err != nil {
 		return nil, err
@@ -517,7 +517,7 @@ func (r *Runner) defaultParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPa
 		return nil, nil
 	}
 	if quoted {
-		return r.fixParts(inDoubleQuotes(pe.Exp.Word.Parts), quoted)
+		return r.fixParts(inDoubleQuotes(pe.Exp.Word.Parts), quoted, o)
 	}
 	if !slices.ContainsFunc(pe.Exp.Word.Parts, isQuoted) {
 		// The default of a name no script can set: expand splits it.
@@ -531,7 +531,7 @@ func (r *Runner) defaultParts(pe *syntax.ParamExp, quoted bool) ([]syntax.WordPa
 			parts[i] = r.valueParts([]string{lit.Value}, false, "")[0]
 		}
 	}
-	return r.fixParts(parts, quoted)
+	return r.fixParts(parts, quoted, o)
 }
 
 func isQuoted(p syntax.WordPart) bool {

@@ -25,10 +25,19 @@ import (
 
 // fixWord returns w, or a rewritten copy when it needs one of the fixes.
 func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
+	return r.fixWordIn(w, new(evalOrder))
+}
+
+// fixWordIn is fixWord for one of the words of an expansion; o records
+// what the words before it left to expand.
+func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
 	if w == nil || !needsFix(w.Parts) {
+		if w != nil {
+			o.note(w.Parts)
+		}
 		return w, nil
 	}
-	parts, err := r.fixParts(w.Parts, false)
+	parts, err := r.fixParts(w.Parts, false, o)
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +46,9 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 
 func (r *Runner) fixWords(ws []*syntax.Word) ([]*syntax.Word, error) {
 	var out []*syntax.Word
+	var o evalOrder
 	for i, w := range ws {
-		fw, err := r.fixWord(w)
+		fw, err := r.fixWordIn(w, &o)
 		if err != nil {
 			return nil, err
 		}
@@ -64,9 +74,11 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramOp(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramOp(p) || subscriptToEval(p) || extGlobParam(p) {
 				return true
 			}
+		case *syntax.ArithmExp:
+			return true
 		}
 	}
 	return false
@@ -99,15 +111,20 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 	return false
 }
 
-func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
+func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([]syntax.WordPart, error) {
 	out := make([]syntax.WordPart, 0, len(parts))
 	cfg := r.cfg()
+	if !quoted && braceLit(parts) {
+		// Brace expansion copies the parts: each copy is evaluated.
+		o.write = true
+	}
 	for _, p := range parts {
 		if pe, ok := p.(*syntax.ParamExp); ok && paramOp(pe) {
-			inner, err := r.paramOpParts(pe, quoted)
+			inner, err := r.paramOpParts(pe, quoted, o)
 			if err != nil {
 				return nil, err
 			}
+			o.note(inner)
 			out = append(out, inner...)
 			continue
 		}
@@ -116,14 +133,26 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
 			if needsFix(p.Parts) || listInQuotes(p.Parts) {
-				inner, err := r.fixParts(p.Parts, true)
+				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
 				}
 				out = append(out[:i], splitQuoted(p, inner)...)
+				continue // the inner parts were noted
 			}
 		case *syntax.ParamExp:
+			if fixed, err := r.fixSubscript(p, o); err != nil {
+				return nil, err
+			} else if fixed != nil {
+				p, out[i] = fixed, fixed
+			}
 			switch {
+			case extGlobParam(p) && r.opts.ExtGlob:
+				s, err := r.extGlobParamValue(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = expansionValue(s, quoted)
 			case quotedRemoval(p):
 				pat, err := expand.Pattern(cfg, p.Exp.Word)
 				if err != nil {
@@ -139,6 +168,18 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				}
 				out[i] = &syntax.SglQuoted{Value: s}
 			}
+		case *syntax.ArithmExp:
+			if o.allows(p.X) {
+				lit, err := r.arithPart(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = lit
+				continue
+			}
+		}
+		if dq, ok := p.(*syntax.DblQuoted); !ok || !needsFix(dq.Parts) {
+			o.note(out[i : i+1]) // left to expand; fixed quotes noted theirs
 		}
 	}
 	return out, nil

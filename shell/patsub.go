@@ -20,8 +20,12 @@ import (
 
 // patternOp reports ${x/p/w} with an extended pattern or a quoted part in
 // p, or an & in w, and ${x#p} and the other removals with an extended
+// pattern. On a plain parameter, globparam.go computes an extended
 // pattern.
 func patternOp(pe *syntax.ParamExp) bool {
+	if extGlobParam(pe) {
+		return false
+	}
 	if pe.Repl != nil {
 		if o := pe.Repl.Orig; o != nil && (extglobText(o.Parts) || slices.ContainsFunc(o.Parts, isQuoted)) {
 			return true
@@ -40,19 +44,12 @@ func patternOp(pe *syntax.ParamExp) bool {
 	return false
 }
 
-// extglobText reports literal text holding an extended pattern: ?( *( +(
-// @( or !(.
+// extglobText reports literal text holding an extended pattern.
 func extglobText(parts []syntax.WordPart) bool {
-	for _, p := range parts {
-		if lit, ok := p.(*syntax.Lit); ok {
-			for i := 1; i < len(lit.Value); i++ {
-				if lit.Value[i] == '(' && strings.IndexByte("?*+@!", lit.Value[i-1]) >= 0 {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(parts, func(p syntax.WordPart) bool {
+		lit, ok := p.(*syntax.Lit)
+		return ok && hasExtGlob(lit.Value)
+	})
 }
 
 // patternParts computes a form patternOp reports, element by element.

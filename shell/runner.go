@@ -81,7 +81,7 @@ type Options struct {
 	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
-	ExpandAliases bool
+	ExpandAliases, FailGlob, NoCaseMatch bool
 }
 
 // flags returns $-.
@@ -143,6 +143,13 @@ type Runner struct {
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
 	sigpipe    bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+
+	// discard: an expansion error (failglob) abandons the rest of the
+	// top-level command; discardLine is the line it ended on, whose
+	// further commands are skipped too (see topStmt).
+	discard     bool
+	discardLine uint
+
 	// pgroup is the process group for children: -1 the shell's own, 0 a
 	// new one per job, >0 the group of the pipeline this subshell is in.
 	pgroup         int
@@ -175,11 +182,6 @@ type Runner struct {
 	// paramTmps hold values computed for the word being expanded (see
 	// paramops.go); not copied: a subshell makes its own.
 	paramTmps []expand.Variable
-	// discard: an expansion error ends the rest of the top-level command
-	// (see discardError); topStmt clears it, and skips the statements
-	// left on that line, discardLine.
-	discard     bool
-	discardLine uint
 	// cmdLine is the line of the last top-level command counted in
 	// sh.commands: the statements of one line are one command.
 	cmdLine uint
