@@ -537,7 +537,7 @@ func (r *Runner) describe(name string, verbose, all, pathOnly bool) bool {
 	for _, p := range paths {
 		found = true
 		if verbose {
-			if h, ok := r.hash[name]; ok && h == p && !all {
+			if h, ok := r.hash[name]; ok && r.path(h) == p && !all {
 				fmt.Fprintf(w, "%s is hashed (%s)\n", name, p)
 			} else {
 				fmt.Fprintf(w, "%s is %s\n", name, p)
@@ -772,6 +772,9 @@ func builtinUmask(r *Runner, args []string) int {
 		return 2
 	}
 	mode := args[0]
+	if mode == "" {
+		return 1 // bash fails without a message
+	}
 	if mode[0] >= '0' && mode[0] <= '9' {
 		n, err := strconv.ParseUint(mode, 8, 32)
 		if err != nil || n > 0o777 {

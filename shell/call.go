@@ -158,13 +158,18 @@ func (r *Runner) lookPath(name string) (string, error) {
 	if strings.Contains(name, "/") {
 		return r.path(name), nil
 	}
-	if p, ok := r.hash[name]; ok {
-		return p, nil
-	}
 	pathVar := r.vars.get("PATH").Str
+	if pathVar != r.sh.hashPATH {
+		if r.subshell == 0 {
+			clear(r.hash)
+			r.sh.hashPATH = pathVar
+		}
+	} else if p, ok := r.hash[name]; ok {
+		return r.path(p), nil
+	}
 	if r.subshell > 0 {
 		if p, ok := r.sh.pathCache.Load(pathCacheKey(pathVar, name)); ok {
-			return p.(string), nil
+			return r.path(p.(string)), nil
 		}
 	}
 	var firstNonExec string
@@ -184,9 +189,11 @@ func (r *Runner) lookPath(name string) (string, error) {
 			}
 			continue
 		}
-		if filepath.IsAbs(dir) {
-			r.setHash(name, full)
+		if !filepath.IsAbs(dir) {
+			// bash keeps a relative entry relative: ./prog, bin/prog.
+			p = dir + "/" + name
 		}
+		r.setHash(name, p)
 		return full, nil
 	}
 	if firstNonExec != "" {
@@ -252,16 +259,6 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 		r.startHook(cmd)
 	}
 	proc, err := exec.Start(cmd)
-	if err != nil && errors.Is(err, syscall.ENOENT) && !strings.Contains(name, "/") {
-		// The cached path is gone: look the name up again, as sh does.
-		if _, cached := r.hash[name]; cached {
-			r.unhash(name)
-			if p, lerr := r.lookPath(name); lerr == nil && p != path {
-				path, cmd.Path = p, p
-				proc, err = exec.Start(cmd)
-			}
-		}
-	}
 	if err != nil {
 		return nil, r.startError(name, path, args, err)
 	}
@@ -284,6 +281,10 @@ func (r *Runner) startError(name, path string, args []string, err error) int {
 				return 126
 			}
 			r.errf("%s: No such file or directory", name)
+		} else if h, cached := r.hash[name]; cached && r.sh.hashPATH == r.vars.get("PATH").Str {
+			// bash runs a hashed path without checking it first (shopt
+			// checkhash is off) and keeps it: hash -r forgets it.
+			r.errf("%s: No such file or directory", h)
 		} else {
 			r.unhash(name)
 			r.sh.pathCache.Delete(pathCacheKey(r.vars.get("PATH").Str, name))

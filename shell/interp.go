@@ -119,18 +119,50 @@ func (r *Runner) RunSource(src []byte, name string) int {
 		}
 		return r.lastStatus
 	}
-	// Run what parses, then report the error where it stands.
+	// Run what parses, then report the error where it stands. sh reads
+	// a whole line before it runs any of it, so statements that share a
+	// line with the syntax error do not run: each statement waits until
+	// its line is known to be complete.
+	var held []*syntax.Stmt
 	eachStmt(newParser(false), bytes.NewReader(src), func(st *syntax.Stmt, err error) bool {
 		if err != nil {
 			echo.rest(r)
 			r.syntaxError(name, err)
 			return false
 		}
-		echo.upTo(r, st)
-		r.topStmt(st)
-		return !r.exiting
+		held = append(held, st)
+		if !lineEndsAfter(src, int(st.End().Offset())) {
+			return true
+		}
+		for _, h := range held {
+			echo.upTo(r, h)
+			r.topStmt(h)
+			if r.exiting {
+				return false
+			}
+		}
+		held = held[:0]
+		return true
 	})
 	return r.lastStatus
+}
+
+// lineEndsAfter reports whether only separators, blanks and a comment
+// stand between offset end and the next newline (or the end of src):
+// the statement ending there is the last on its line.
+func lineEndsAfter(src []byte, end int) bool {
+	for i := end; i < len(src); i++ {
+		switch src[i] {
+		case ' ', '\t', ';', '&':
+		case '\n':
+			return true
+		case '#':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // closeHeredoc returns src with the delimiter of the here-document that

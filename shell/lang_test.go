@@ -107,6 +107,12 @@ var langCases = []langCase{
 	{name: "ifs-split", posix: true, script: `v=a,b,c; IFS=,; set -- $v; echo $#; IFS=' '; set -- $v; echo $#`, want: "3\n1\n"},
 	{name: "shlvl", script: `echo "$SHLVL" | grep -c '^[0-9][0-9]*$'`, want: "1\n"},
 
+	// POSIX-leaning conformance fixes (posixmisc).
+	{name: "syntax-error-line-not-run", posix: true, script: "echo a\necho b; while", want: "a\n", status: 2},
+	{name: "syntax-error-same-line-list", posix: true, script: "echo 1 ;; echo 2", want: "", status: 2},
+	{name: "lastpipe", script: "shopt -s lastpipe\necho hi | read line; echo \"$line\"; n=0; seq 3 | while read x; do n=$((n+x)); done; echo $n", want: "hi\n6\n"},
+	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
+
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
 	{name: "not-found-position", script: "\nno_such_cmd_xyz", want: "--stderr--\nSH: s.sh: line 2: no_such_cmd_xyz: command not found\n", status: 127, stderr: true, diff: "message prefix"},

@@ -39,6 +39,10 @@ type shared struct {
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
 	pathCache sync.Map
+	// hashPATH is the value of PATH the main runner's hash table was
+	// filled under: a lookup under another PATH empties the table first,
+	// as bash empties it when PATH is assigned.
+	hashPATH string
 	// jobs is the main runner's job table: a job stopped while an
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
