@@ -644,6 +644,10 @@ func builtinSet(r *Runner, args []string) int {
 			r.opts.Xtrace, r.opts.Verbose = false, false
 			break
 		}
+		if a == "+" { // an empty option list: ignored, as in bash and dash
+			args = args[1:]
+			continue
+		}
 		if len(a) < 2 || (a[0] != '-' && a[0] != '+') {
 			break
 		}

@@ -339,9 +339,9 @@ func builtinSource(r *Runner, args []string) int {
 	} else {
 		path = r.path(name)
 	}
-	// A file that cannot be read ends a non-interactive shell, as POSIX
-	// and dash say (bash goes on unless in POSIX mode); one that does not
-	// parse is an error of this command only, as in bash.
+	// A file that cannot be read fails the command, as in bash; under
+	// set -o posix it ends a non-interactive shell, as POSIX and dash
+	// say. One that does not parse is an error of this command only.
 	src, err := os.ReadFile(path)
 	if err != nil {
 		var pe *os.PathError
@@ -349,7 +349,7 @@ func builtinSource(r *Runner, args []string) int {
 			err = pe.Err
 		}
 		r.errf("%s: %v", name, unwrapSyscall(err))
-		if !r.opts.Interactive {
+		if !r.opts.Interactive && r.setOption("posix").get(r) {
 			r.exit(1)
 		}
 		return 1
