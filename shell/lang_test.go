@@ -115,6 +115,7 @@ var langCases = []langCase{
 	{name: "test-three-args-andor-bash", script: `[ -z -a ] ]; echo $?; [ -n -a -z ]; echo $?`, want: "0\n0\n"},
 	{name: "source-missing-not-fatal", script: "mkdir d; . ./nope 2>/dev/null; echo $?; . ./d/ 2>/dev/null; echo $?", want: "1\n1\n"},
 	{name: "set-lone-plus", posix: true, script: `set +; echo "$#"; set - +; echo "$@"; set + -; echo "$@"; set -f + a b; echo "$@"`, want: "0\n+\n+\na b\n"},
+	{name: "cmdsubst-file", script: "printf 'a\\nb\\n\\n' > f; x=$(< f); echo \"[$x]\"; y=`< f`; echo \"[$y]\"; z=$(< nope); echo $? \"[$z]\"", want: "[a\nb]\n[a\nb]\n1 []\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
