@@ -441,7 +441,7 @@ func isPipe(c syntax.Command) bool {
 
 func isBareExec(c syntax.Command) bool {
 	ce, ok := c.(*syntax.CallExpr)
-	return ok && len(ce.Args) == 1 && ce.Args[0].Lit() == "exec"
+	return ok && (len(ce.Args) == 1 || len(ce.Args) == 2 && ce.Args[1].Lit() == "--") && ce.Args[0].Lit() == "exec"
 }
 
 // cmd runs one command and returns its status.

@@ -116,6 +116,9 @@ var langCases = []langCase{
 	{name: "source-missing-not-fatal", script: "mkdir d; . ./nope 2>/dev/null; echo $?; . ./d/ 2>/dev/null; echo $?", want: "1\n1\n"},
 	{name: "set-lone-plus", posix: true, script: `set +; echo "$#"; set - +; echo "$@"; set + -; echo "$@"; set -f + a b; echo "$@"`, want: "0\n+\n+\na b\n"},
 	{name: "cmdsubst-file", script: "printf 'a\\nb\\n\\n' > f; x=$(< f); echo \"[$x]\"; y=`< f`; echo \"[$y]\"; z=$(< nope); echo $? \"[$z]\"", want: "[a\nb]\n[a\nb]\n1 []\n"},
+	{name: "exec-dashdash-redir", script: `exec -- 3>&1; echo out >&3`, want: "out\n"},
+	{name: "exec-no-shebang", posix: true, script: "printf 'echo hi $v\\n' > s2; chmod +x s2; v=1 exec ./s2", want: "hi 1\n"},
+	{name: "exec-argv0", script: `exec -a NAME sh -c 'echo $0'`, want: "NAME\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
