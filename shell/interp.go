@@ -386,9 +386,14 @@ func setsPipeStatus(c syntax.Command) bool {
 
 // isCondCmd reports commands whose failure set -e ignores because it came
 // from a condition inside them (&& and || lists check their own parts).
+// A compound command other than a subshell fails only through a command
+// in it that set -e has already judged, as POSIX says: { a && b; }.
 func isCondCmd(c syntax.Command) bool {
-	if b, ok := c.(*syntax.BinaryCmd); ok {
-		return b.Op == syntax.AndStmt || b.Op == syntax.OrStmt
+	switch c := c.(type) {
+	case *syntax.BinaryCmd:
+		return c.Op == syntax.AndStmt || c.Op == syntax.OrStmt
+	case *syntax.Block, *syntax.IfClause, *syntax.WhileClause, *syntax.ForClause, *syntax.CaseClause:
+		return true
 	}
 	return false
 }

@@ -119,6 +119,10 @@ var langCases = []langCase{
 	{name: "exec-dashdash-redir", script: `exec -- 3>&1; echo out >&3`, want: "out\n"},
 	{name: "exec-no-shebang", posix: true, script: "printf 'echo hi $v\\n' > s2; chmod +x s2; v=1 exec ./s2", want: "hi 1\n"},
 	{name: "exec-argv0", script: `exec -a NAME sh -c 'echo $0'`, want: "NAME\n"},
+	{name: "prefix-assign-local", script: `f() { E=env local v=var; echo "[$E] $v"; }; f; E=1 declare w=2; echo "[$E] $w"`, want: "[] var\n[] 2\n"},
+	{name: "errexit-compound-command", posix: true, script: `set -e; { false && true; }; echo a; if true; then false || false && true; fi; echo b; (false && true); echo c`, want: "a\nb\n", status: 1},
+	{name: "func-def-in-list", posix: true, script: `f() { echo a; } && echo x; f; echo hello | g() { echo abc; } | echo ha; command -v g || echo no g`, want: "x\na\nha\nno g\n"},
+	{name: "func-body-not-compound", script: "f() g() { echo hi; }\necho not reached", want: "", status: 2, diff: "dash accepts a simple command as a function body"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
