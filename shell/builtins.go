@@ -246,6 +246,7 @@ func builtinCd(r *Runner, args []string) int {
 		r.vars.envDirty = true
 	}
 	r.dir = target
+	r.unhashRelative()
 	r.setVarString("PWD", target)
 	if print {
 		fmt.Fprintln(r.out(), target)

@@ -3,6 +3,7 @@ package shell
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -196,7 +197,9 @@ func (r *Runner) lookPath(name string) (string, error) {
 			clear(r.hash)
 			r.sh.hashPATH = pathVar
 		}
-	} else if p, ok := r.hash[name]; ok {
+	} else if p, ok := r.hash[name]; ok && (r.subshell == 0 || filepath.IsAbs(p)) {
+		// (A subshell may have changed directory: a relative entry
+		// is the parent's.)
 		return r.path(p), nil
 	}
 	if r.subshell > 0 {
@@ -240,6 +243,17 @@ func (r *Runner) unhash(name string) {
 	if r.subshell == 0 {
 		delete(r.hash, name)
 	}
+}
+
+// unhashRelative forgets the programs found through relative PATH
+// entries when the directory changes, so that such an entry is always
+// searched from the current directory (bash would keep bin/prog and run
+// the bin/prog of the new directory, or fail).
+func (r *Runner) unhashRelative() {
+	if r.subshell > 0 {
+		return
+	}
+	maps.DeleteFunc(r.hash, func(_, p string) bool { return !filepath.IsAbs(p) })
 }
 
 func (r *Runner) setHash(name, path string) {
