@@ -352,16 +352,20 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		return
 	}
 	r.debugTrap(st)
+	r.failIgnored = false
 	status := r.stmtSync(st)
 	r.lastStatus = status
 	if setsPipeStatus(st.Cmd) {
 		r.pipeStatus = append(r.pipeStatus[:0], status)
 	}
-	if status != 0 && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
-		r.breakN == 0 && r.contN == 0 && !isCondCmd(st.Cmd) {
-		r.errTrap(st)
-		if r.opts.Errexit {
-			r.exit(status)
+	if status != 0 && !r.exiting && !r.returning && r.breakN == 0 && r.contN == 0 {
+		if r.noErrexit == 0 && !st.Negated && !isCondCmd(st.Cmd) && !(r.failIgnored && passesFailure(st.Cmd)) {
+			r.errTrap(st)
+			if r.opts.Errexit {
+				r.exit(status)
+			}
+		} else {
+			r.failIgnored = true
 		}
 	}
 	r.runPendingTraps()
@@ -386,12 +390,18 @@ func setsPipeStatus(c syntax.Command) bool {
 
 // isCondCmd reports commands whose failure set -e ignores because it came
 // from a condition inside them (&& and || lists check their own parts).
-// A compound command other than a subshell fails only through a command
-// in it that set -e has already judged, as POSIX says: { a && b; }.
 func isCondCmd(c syntax.Command) bool {
-	switch c := c.(type) {
-	case *syntax.BinaryCmd:
-		return c.Op == syntax.AndStmt || c.Op == syntax.OrStmt
+	if b, ok := c.(*syntax.BinaryCmd); ok {
+		return b.Op == syntax.AndStmt || b.Op == syntax.OrStmt
+	}
+	return false
+}
+
+// passesFailure reports the compound commands other than a subshell, whose
+// status is that of the last command run in them: when set -e ignored
+// that command's failure ({ a && b; }), it ignores theirs too.
+func passesFailure(c syntax.Command) bool {
+	switch c.(type) {
 	case *syntax.Block, *syntax.IfClause, *syntax.WhileClause, *syntax.ForClause, *syntax.CaseClause:
 		return true
 	}

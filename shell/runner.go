@@ -137,7 +137,9 @@ type Runner struct {
 	funcDepth  int  // nesting of function calls
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
-	sigpipe    bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+	// failIgnored: the last statement failed where set -e did not apply.
+	failIgnored bool
+	sigpipe     bool // a write hit EPIPE: this subshell dies as by SIGPIPE
 	// pgroup is the process group for children: -1 the shell's own, 0 a
 	// new one per job, >0 the group of the pipeline this subshell is in.
 	pgroup         int
