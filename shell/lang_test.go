@@ -121,7 +121,7 @@ var langCases = []langCase{
 	{name: "exec-argv0", script: `exec -a NAME sh -c 'echo $0'`, want: "NAME\n"},
 	{name: "prefix-assign-local", script: `f() { E=env local v=var; echo "[$E] $v"; }; f; E=1 declare w=2; echo "[$E] $w"`, want: "[] var\n[] 2\n"},
 	{name: "errexit-compound-command", posix: true, script: `set -e; { false && true; }; echo a; if true; then false || false && true; fi; echo b; (false && true); echo c`, want: "a\nb\n", status: 1},
-	{name: "errexit-compound-redirect", posix: true, script: `set -e; { ! true; }; echo a; { cat; } < nope 2>/dev/null; echo b`, want: "a\n", status: 1},
+	{name: "errexit-compound-redirect", script: `set -e; { ! true; }; echo a; { cat; } < nope 2>/dev/null; echo b`, want: "a\n", status: 1},
 	{name: "func-def-in-list", posix: true, script: `f() { echo a; } && echo x; f; echo hello | g() { echo abc; } | echo ha; command -v g || echo no g`, want: "x\na\nha\nno g\n"},
 	{name: "func-body-not-compound", script: "f() g() { echo hi; }\necho not reached", want: "", status: 2, diff: "dash accepts a simple command as a function body"},
 	{name: "printf-int-range", script: `printf '%d %u %u %x\n' 9223372036854775808 18446744073709551616 -18446744073709551615 -1 2>/dev/null; echo $?`, want: "9223372036854775807 18446744073709551615 1 ffffffffffffffff\n0\n"},
