@@ -357,6 +357,11 @@ func builtinTrap(r *Runner, args []string) int {
 	if args[0] == "-l" {
 		return builtinKill(r, []string{"kill", "-l"})
 	}
+	if a := args[0]; len(a) > 1 && a[0] == '-' {
+		r.errf("trap: %s: invalid option", a)
+		fmt.Fprintln(r.fds.writer(2), "trap: usage: trap [-lp] [[arg] signal_spec ...]")
+		return 2
+	}
 	handler := args[0]
 	sigs := args[1:]
 	reset := false
