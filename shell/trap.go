@@ -343,7 +343,8 @@ func trapKey(s string) (string, syscall.Signal, bool) {
 
 func builtinTrap(r *Runner, args []string) int {
 	args = args[1:]
-	if len(args) > 0 && args[0] == "--" {
+	dashdash := len(args) > 0 && args[0] == "--"
+	if dashdash {
 		args = args[1:]
 	}
 	if len(args) == 0 || args[0] == "-p" {
@@ -357,7 +358,7 @@ func builtinTrap(r *Runner, args []string) int {
 	if args[0] == "-l" {
 		return builtinKill(r, []string{"kill", "-l"})
 	}
-	if a := args[0]; len(a) > 1 && a[0] == '-' {
+	if a := args[0]; len(a) > 1 && a[0] == '-' && !dashdash {
 		r.errf("trap: %s: invalid option", a)
 		fmt.Fprintln(r.fds.writer(2), "trap: usage: trap [-lp] [[arg] signal_spec ...]")
 		return 2
