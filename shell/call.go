@@ -90,6 +90,11 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			r.vars.pushFrame()
 			r.vars.ensureFrame()
 			for _, as := range ce.Assigns {
+				if r.vars.get(as.Name.Value).ReadOnly {
+					// bash says so and runs the command anyway.
+					r.errf("%s: readonly variable", as.Name.Value)
+					continue
+				}
 				if err := r.assign(as, true); err != nil {
 					r.vars.popFrame()
 					return r.assignError(err)

@@ -127,6 +127,7 @@ var langCases = []langCase{
 	{name: "printf-int-range", script: `printf '%d %u %u %x\n' 9223372036854775808 18446744073709551616 -18446744073709551615 -1 2>/dev/null; echo $?`, want: "9223372036854775807 18446744073709551615 1 ffffffffffffffff\n0\n"},
 	{name: "trap-invalid-option", script: `trap 'echo at exit' EXIT; trap -1 EXIT 2>/dev/null; echo $?`, want: "2\nat exit\n"},
 	{name: "getopts-set-keeps-optind", script: `set -- -a; getopts a o; set -- -c -d; getopts cd o; echo $o $OPTIND; set -- -f; OPTIND=5; getopts f o; echo $? $OPTIND`, want: "d 3\n1 2\n"},
+	{name: "prefix-assign-readonly", script: `readonly r=1; r=2 echo "run $r" 2>/dev/null; echo $?`, want: "run 1\n0\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
