@@ -149,8 +149,16 @@ func (r *Runner) run(args []string) int {
 	return r.external(args, nil)
 }
 
+// builtin runs a builtin. One that failed to write its output fails, as
+// in bash: type echo >/dev/full.
 func (r *Runner) builtin(b builtinFunc, args []string) int {
+	r.outErr = nil
 	status := b(r, args)
+	if r.outErr != nil && status == 0 && !r.exiting {
+		r.errf("%s: write error: %v", args[0], unwrapSyscall(r.outErr))
+		status = 1
+	}
+	r.outErr = nil
 	return status
 }
 

@@ -113,11 +113,16 @@ type fdWriter struct {
 func (w fdWriter) Write(p []byte) (int, error) {
 	f := w.r.fds.get(w.fd)
 	if f == nil {
+		if w.fd == 1 {
+			w.r.outErr = errBadFd
+		}
 		return 0, errBadFd
 	}
 	n, err := f.Write(p)
 	if err != nil && errors.Is(err, syscall.EPIPE) {
 		w.r.brokenPipe()
+	} else if err != nil && w.fd == 1 {
+		w.r.outErr = err
 	}
 	return n, err
 }

@@ -139,7 +139,8 @@ type Runner struct {
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
 	// failIgnored: the last statement failed where set -e did not apply.
 	failIgnored bool
-	sigpipe     bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+	sigpipe     bool  // a write hit EPIPE: this subshell dies as by SIGPIPE
+	outErr      error // a builtin's write to stdout failed (see builtin)
 	// pgroup is the process group for children: -1 the shell's own, 0 a
 	// new one per job, >0 the group of the pipeline this subshell is in.
 	pgroup         int
