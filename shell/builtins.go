@@ -91,7 +91,7 @@ func builtinExit(r *Runner, args []string) int {
 func builtinReturn(r *Runner, args []string) int {
 	if r.funcDepth == 0 && r.sourceDepth == 0 {
 		r.errf("return: can only `return' from a function or sourced script")
-		return 1
+		return 2 // a usage error, as in bash
 	}
 	status := r.lastStatus
 	if len(args) > 1 {

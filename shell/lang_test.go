@@ -129,6 +129,7 @@ var langCases = []langCase{
 	{name: "getopts-set-keeps-optind", script: `set -- -a; getopts a o; set -- -c -d; getopts cd o; echo $o $OPTIND; set -- -f; OPTIND=5; getopts f o; echo $? $OPTIND`, want: "d 3\n1 2\n"},
 	{name: "prefix-assign-readonly", script: `readonly r=1; r=2 echo "run $r" 2>/dev/null; echo $?`, want: "run 1\n0\n"},
 	{name: "builtin-write-error", script: `type echo > /dev/full 2>/dev/null; echo $?; pwd >&- 2>/dev/null; echo $?`, want: "1\n1\n"},
+	{name: "return-outside-function", script: `return 3 2>/dev/null; echo $?; (return) 2>/dev/null; echo $?`, want: "2\n2\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
