@@ -46,6 +46,10 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	if err != nil {
 		return r.expandError(err)
 	}
+	if r.opts.Xtrace && len(args) > 0 {
+		// Before the redirections, as in bash: 2>file does not catch it.
+		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
+	}
 	if len(rds) > 0 {
 		saved := r.fds
 		defer r.enterRedirect(&saved)()
@@ -68,9 +72,6 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			return r.cmdSubstStatus
 		}
 		return 0
-	}
-	if r.opts.Xtrace {
-		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
 	}
 	name := args[0]
 	r.setLastArg(args[len(args)-1])
