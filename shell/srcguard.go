@@ -35,8 +35,14 @@ import (
 // instead; 10,000 levels run in about 150 MB.
 const maxNesting = 10000
 
-// escapeBase+b stands for the invalid byte b (0x80..0xff) while parsing.
+// escapeBase+b stands for the invalid byte b (0x80..0xff) while parsing,
+// and escapeBase+'\r' for a carriage return, which the parser would drop
+// but which sh takes as an ordinary character (echo\rx is one word).
 const escapeBase = 0x10ff00
+
+func isByteEscape(r rune) bool {
+	return r >= escapeBase+0x80 && r <= escapeBase+0xff || r == escapeBase+'\r'
+}
 
 var errTooDeep = fmt.Errorf("nesting too deep (more than %d levels)", maxNesting)
 
@@ -95,7 +101,7 @@ func (g *guardReader) decode() {
 	for i < len(g.pend) {
 		b := g.pend[i]
 		if b < utf8.RuneSelf {
-			g.emit(g.pend[i:i+1], false)
+			g.emit(g.pend[i:i+1], b == '\r')
 			i++
 			continue
 		}
@@ -105,7 +111,7 @@ func (g *guardReader) decode() {
 		r, w := utf8.DecodeRune(g.pend[i:])
 		if r == utf8.RuneError && w == 1 {
 			g.emit(g.pend[i:i+1], true)
-		} else if r >= escapeBase+0x80 && r <= escapeBase+0xff {
+		} else if isByteEscape(r) {
 			// Already the escape of a byte: pass the bytes on as invalid
 			// bytes would be, so the round trip keeps them as they were.
 			for _, c := range g.pend[i : i+w] {
@@ -194,7 +200,7 @@ func unescapeBytes(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		if r >= escapeBase+0x80 && r <= escapeBase+0xff {
+		if isByteEscape(r) {
 			b.WriteByte(byte(r - escapeBase))
 		} else {
 			b.WriteString(s[i : i+w])
