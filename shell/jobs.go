@@ -357,6 +357,8 @@ func (r *Runner) waitAny(args []string) int {
 		for _, a := range args {
 			if j, err := r.findJob(a); err == nil {
 				js = append(js, j)
+			} else {
+				r.errf("wait: %s: no such job", a)
 			}
 		}
 	}

@@ -135,6 +135,7 @@ var langCases = []langCase{
 	{name: "xtrace-before-redirect", posix: true, script: `set -x; echo hi > /dev/null 2> err; set +x; wc -c < err`, want: "0\n--stderr--\n+ echo hi\n+ set +x\n", stderr: true},
 	{name: "carriage-return-is-a-char", posix: true, script: "v=a\rb\r\necho ${#v}; echo\rx 2>/dev/null; echo $?", want: "4\n127\n"},
 	{name: "fd-var-stays-open", script: `echo {a}>/dev/null; echo {b}>/dev/null; [ $b -gt $a ] && echo kept; echo hi >&$a && echo open`, want: "\n\nkept\nopen\n"},
+	{name: "wait-n-unknown", script: `wait -n 99999 nojob 2>err; echo $?; wc -l < err`, want: "127\n2\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
