@@ -136,6 +136,7 @@ var langCases = []langCase{
 	{name: "carriage-return-is-a-char", posix: true, script: "v=a\rb\r\necho ${#v}; echo\rx 2>/dev/null; echo $?", want: "4\n127\n"},
 	{name: "fd-var-stays-open", script: `echo {a}>/dev/null; echo {b}>/dev/null; [ $b -gt $a ] && echo kept; echo hi >&$a && echo open`, want: "\n\nkept\nopen\n"},
 	{name: "wait-n-unknown", script: `wait -n 99999 nojob 2>err; echo $?; wc -l < err`, want: "127\n2\n"},
+	{name: "wait-reports-killed-job", script: `sleep 5 & kill -HUP $!; wait $! 2>err; echo $?; grep -c 'Hangup  *sleep 5' err; sleep 5 & kill -TERM $!; wait $! 2>err; echo $?; wc -c < err`, want: "129\n1\n143\n0\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
