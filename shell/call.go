@@ -24,6 +24,9 @@ func (r *Runner) call(ce *syntax.CallExpr) int { return r.callRedirected(ce, nil
 // the words are expanded before the redirections are applied: `$(cat) <f`
 // reads the shell's stdin, and `tee >(wc -l) >/dev/null` prints the count.
 func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int {
+	if st := r.bangSubshell(ce, rds); st != nil {
+		return r.stmtSync(st)
+	}
 	r.cmdSubstRan = false
 	if len(ce.Args) == 0 {
 		// Assignments only: they change the shell's variables.
@@ -136,6 +139,24 @@ func keepDeclared(t *varTable, assigns []*syntax.Assign) {
 		t.frames[n-2][name] = v
 	}
 	t.envDirty = true
+}
+
+// bangSubshell reads the command !(list), which the parser took for an
+// extended glob, as bash does without extglob: a negated subshell. It
+// returns nil for any other command.
+func (r *Runner) bangSubshell(ce *syntax.CallExpr, rds []*syntax.Redirect) *syntax.Stmt {
+	if r.opts.ExtGlob || len(ce.Args) != 1 || len(ce.Assigns) > 0 || len(ce.Args[0].Parts) != 1 {
+		return nil
+	}
+	eg, ok := ce.Args[0].Parts[0].(*syntax.ExtGlob)
+	if !ok || eg.Op != syntax.GlobExcept {
+		return nil
+	}
+	f, err := parseAll([]byte(eg.Pattern.Value), r.script)
+	if err != nil {
+		return nil
+	}
+	return &syntax.Stmt{Cmd: &syntax.Subshell{Stmts: f.Stmts}, Negated: true, Redirs: rds}
 }
 
 // run runs the command named args[0] with the runner's fd table.
