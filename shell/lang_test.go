@@ -138,6 +138,8 @@ var langCases = []langCase{
 	{name: "wait-n-unknown", script: `wait -n 99999 nojob 2>err; echo $?; wc -l < err`, want: "127\n2\n"},
 	{name: "wait-reports-killed-job", script: `sleep 5 & kill -HUP $!; wait $! 2>err; echo $?; grep -c 'Hangup  *sleep 5' err; sleep 5 & kill -TERM $!; wait $! 2>err; echo $?; wc -c < err`, want: "129\n1\n143\n0\n"},
 	{name: "bang-subshell", script: `a=false; if !($a && true); then echo negated; fi; !(exit 3); echo $?`, want: "negated\n0\n"},
+	{name: "dollar-dparen-subshell", script: "x=$((echo a; echo b) 2>/dev/null); echo $x\n(( echo c\necho d\n) )", want: "a b\nc\nd\n"},
+	{name: "dparen-closed-as-arith", script: "echo start\n(( echo 1\necho 2\n))", want: "start\n", status: 2, diff: "bash reports the bad arithmetic when it runs it (status 1), gosh when it parses it"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.
