@@ -140,6 +140,7 @@ var langCases = []langCase{
 	{name: "bang-subshell", script: `a=false; if !($a && true); then echo negated; fi; !(exit 3); echo $?`, want: "negated\n0\n"},
 	{name: "dollar-dparen-subshell", script: "x=$((echo a; echo b) 2>/dev/null); echo $x\n(( echo c\necho d\n) )", want: "a b\nc\nd\n"},
 	{name: "dparen-closed-as-arith", script: "echo start\n(( echo 1\necho 2\n))", want: "start\n", status: 2, diff: "bash reports the bad arithmetic when it runs it (status 1), gosh when it parses it"},
+	{name: "bg-program-is-bang-pid", posix: true, script: `c=sh; $c -c 'echo $$ > pidf' & p=$!; wait; [ "$(cat pidf)" = "$p" ] && echo same`, want: "same\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Runtime errors carry position.

@@ -193,6 +193,31 @@ func RunSubshellState(fd int, opts ...Option) int {
 		fmt.Fprintf(os.Stderr, "gosh: subshell: %v\n", err)
 		return 2
 	}
+	if len(fl.Stmts) == 1 {
+		r.execSimple(fl.Stmts[0])
+	}
 	r.stmts(fl.Stmts)
 	return r.Exit()
+}
+
+// execSimple replaces this subshell process by the program its statement
+// runs, when that is all it does, as sh's subshell execs its last
+// command: $! is then the program's pid, and a signal sent there reaches
+// the program. It returns when the statement is anything else or the
+// exec fails (which the normal run then reports).
+func (r *Runner) execSimple(st *syntax.Stmt) {
+	ce, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Negated || len(st.Redirs) > 0 || len(ce.Assigns) > 0 || len(ce.Args) == 0 ||
+		len(r.traps) > 0 || r.opts.Xtrace || r.opts.Noexec || r.opts.Trace {
+		return
+	}
+	args, ok := r.quickFields(ce.Args)
+	if !ok || len(args) == 0 || r.funcs[args[0]] != nil || builtins[args[0]] != nil || r.aliases[args[0]] != "" {
+		return
+	}
+	path, err := r.lookPath(args[0])
+	if err != nil {
+		return
+	}
+	r.execReplace(path, args, r.vars.environ())
 }
