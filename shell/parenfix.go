@@ -15,21 +15,41 @@ import (
 // (parseSpaced), and rejects a POSIX-mode parse that turned `((` ... `))`
 // into two subshells (arithAsSubshells).
 
-// maxSpacedRetries bounds the reparses a program with errors may cost.
-const maxSpacedRetries = 8
+// maxRetries bounds the reparses one fix may cost a program with errors.
+const maxRetries = 8
 
-// parseSpaced parses src in bash mode after putting a space into the last
-// `((` that starts before each parse error, up to maxSpacedRetries times.
-// Each `((` spaced must not be closed by `))`.
-func parseSpaced(src []byte, name string, err error) (*syntax.File, bool) {
-	var spaces []int // offsets of the spaces put in, in the current src
-	for range maxSpacedRetries {
+// reparse parses src in bash mode after fix has changed it at each parse
+// error, up to maxRetries times. ok reports whether the fixed source
+// parsed and passed check.
+func reparse(src []byte, name string, err error, fix func(src []byte, pe syntax.ParseError) ([]byte, bool), check func(*syntax.File) bool) (*syntax.File, bool) {
+	for range maxRetries {
 		var pe syntax.ParseError
 		if !asParseError(err, &pe) {
 			return nil, false
 		}
-		end := min(int(pe.Pos.Offset())+2, len(src))
-		i := bytes.LastIndex(src[:end], []byte("(("))
+		var ok bool
+		if src, ok = fix(src, pe); !ok {
+			return nil, false
+		}
+		var f *syntax.File
+		f, err = newParser(false).Parse(newGuardReader(bytes.NewReader(src)), name)
+		if err == nil {
+			return f, checkFuncNames(f) == nil && check(f)
+		}
+		if isTooDeep(err) {
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// parseSpaced parses src in bash mode after putting a space into the last
+// `((` that starts before each parse error. Each `((` spaced must not be
+// closed by `))`.
+func parseSpaced(src []byte, name string, err error) (*syntax.File, bool) {
+	var spaces []int // offsets of the spaces put in, in the current src
+	fix := func(src []byte, pe syntax.ParseError) ([]byte, bool) {
+		i := bytes.LastIndex(src[:min(int(pe.Pos.Offset())+2, len(src))], []byte("(("))
 		if i < 0 {
 			return nil, false
 		}
@@ -40,20 +60,9 @@ func parseSpaced(src []byte, name string, err error) (*syntax.File, bool) {
 			}
 		}
 		spaces = append(spaces, sp)
-		src = slices.Insert(slices.Clone(src), sp, ' ')
-		var f *syntax.File
-		f, err = newParser(false).Parse(newGuardReader(bytes.NewReader(src)), name)
-		if err == nil {
-			if checkFuncNames(f) != nil || closedAsArith(f, spaces) {
-				return nil, false
-			}
-			return f, true
-		}
-		if isTooDeep(err) {
-			return nil, false
-		}
+		return slices.Insert(slices.Clone(src), sp, ' '), true
 	}
-	return nil, false
+	return reparse(src, name, err, fix, func(f *syntax.File) bool { return !closedAsArith(f, spaces) })
 }
 
 // closedAsArith reports a `$( (` or `( (` made by putting a space at one
