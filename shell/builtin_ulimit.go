@@ -169,7 +169,7 @@ func (u ulimitRes) set(value string, hard, soft bool) error {
 		if err != nil {
 			return fmt.Errorf("%s: invalid number", value)
 		}
-		if v > math.MaxInt64/max(u.unit, 1) {
+		if v > math.MaxUint64/max(u.unit, 1) {
 			return fmt.Errorf("%s: limit out of range", value)
 		}
 		n = v * u.unit
