@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 
@@ -94,51 +93,15 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			r.vars.pushFrame()
 			r.vars.ensureFrame()
 			for _, as := range ce.Assigns {
-				if r.vars.get(as.Name.Value).ReadOnly {
-					// bash says so and runs the command anyway.
-					r.errf("%s: readonly variable", as.Name.Value)
-					continue
-				}
 				if err := r.assign(as, true); err != nil {
 					r.vars.popFrame()
 					return r.assignError(err)
 				}
 			}
 			defer r.vars.popFrame()
-			if declBuiltins[name] && r.funcs[name] == nil {
-				defer keepDeclared(r.vars, ce.Assigns)
-			}
 		}
 	}
 	return r.run(args)
-}
-
-// declBuiltins declare variables in the caller's scope.
-var declBuiltins = map[string]bool{"local": true, "declare": true, "typeset": true}
-
-// keepDeclared moves what a declaration builtin run with prefix
-// assignments (E=x local v) declared in the temporary frame of those
-// assignments into the scope below, where bash puts it; the prefix
-// assignments themselves go with the frame.
-func keepDeclared(t *varTable, assigns []*syntax.Assign) {
-	n := len(t.frames)
-	top := t.frames[n-1]
-	for name, v := range top {
-		if slices.ContainsFunc(assigns, func(as *syntax.Assign) bool { return as.Name.Value == name }) {
-			continue
-		}
-		delete(top, name)
-		if n == 1 {
-			v.Local = false
-			t.writableGlobal()[name] = v
-			continue
-		}
-		if t.frames[n-2] == nil {
-			t.frames[n-2] = make(map[string]expand.Variable)
-		}
-		t.frames[n-2][name] = v
-	}
-	t.envDirty = true
 }
 
 // bangSubshell reads the command !(list), which the parser took for an
