@@ -132,7 +132,6 @@ var langCases = []langCase{
 	{name: "printf-strftime-limit", script: `f=; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31; do f=$f%Y; done; printf "%($f)T" 0 | wc -c; printf "%($f%Y)T" 0 | wc -c`, want: "124\n0\n"},
 	{name: "xtrace-before-redirect", posix: true, script: `set -x; echo hi > /dev/null 2> err; set +x; wc -c < err`, want: "0\n--stderr--\n+ echo hi\n+ set +x\n", stderr: true},
 	{name: "carriage-return-is-a-char", posix: true, script: "v=a\rb\r\necho ${#v}; echo\rx 2>/dev/null; echo $?", want: "4\n127\n"},
-	{name: "fd-var-stays-open", script: `echo {a}>/dev/null; echo {b}>/dev/null; [ $b -gt $a ] && echo kept; echo hi >&$a && echo open`, want: "\n\nkept\nopen\n"},
 	{name: "wait-n-unknown", script: `wait -n 99999 nojob 2>err; echo $?; wc -l < err`, want: "127\n2\n"},
 	{name: "wait-reports-killed-job", script: `sleep 5 & kill -HUP $!; wait $! 2>err; echo $?; grep -c 'Hangup  *sleep 5' err; sleep 5 & kill -TERM $!; wait $! 2>err; echo $?; wc -c < err`, want: "129\n1\n143\n0\n"},
 	{name: "bang-subshell", script: `a=false; if !($a && true); then echo negated; fi; !(exit 3); echo $?`, want: "negated\n0\n"},

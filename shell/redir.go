@@ -49,19 +49,11 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 	// place stores f at the target fd, or at a fresh fd >= 10 for {var}.
 	place := func(target int, ref *fdRef) {
 		if varName != "" {
-			outer := r.unredirected
-			if outer == t {
-				outer = nil
-			}
 			target = 10
-			for t.get(target) != nil || outer != nil && outer.get(target) != nil {
+			for t.get(target) != nil {
 				target++
 			}
 			r.setVarString(varName, strconv.Itoa(target))
-			if outer != nil {
-				// bash leaves the fd open after the command too.
-				outer.set(target, ref.ref())
-			}
 		}
 		t.set(target, ref)
 	}
