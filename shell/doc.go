@@ -24,9 +24,6 @@
 // way. A background job that is not a plain external pipeline runs in a
 // re-executed gosh (see subshell.go) so that $! is a real pid.
 //
-// Under shopt -s lastpipe (without job control) the last stage of a
-// foreground pipeline runs in the shell itself instead.
-//
 // Parsing (parseAll in interp.go): source reaches the parser through a
 // guard (srcguard.go) that escapes bytes the parser would reject or drop
 // and bounds nesting. Where the bash-mode parser rejects valid bash, the

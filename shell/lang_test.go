@@ -110,7 +110,6 @@ var langCases = []langCase{
 	// POSIX-leaning conformance fixes (posixmisc).
 	{name: "syntax-error-line-not-run", posix: true, script: "echo a\necho b; while", want: "a\n", status: 2},
 	{name: "syntax-error-same-line-list", posix: true, script: "echo 1 ;; echo 2", want: "", status: 2},
-	{name: "lastpipe", script: "shopt -s lastpipe\necho hi | read line; echo \"$line\"; n=0; seq 3 | while read x; do n=$((n+x)); done; echo $n", want: "hi\n6\n"},
 	{name: "test-three-args-andor", posix: true, script: `[ -a -a -a ]; echo $?; [ "" -o -a ]; echo $?; [ "" -a x ]; echo $?`, want: "0\n0\n1\n"},
 	{name: "test-three-args-andor-bash", script: `[ -z -a ] ]; echo $?; [ -n -a -z ]; echo $?`, want: "0\n0\n"},
 	{name: "source-missing-not-fatal", script: "mkdir d; . ./nope 2>/dev/null; echo $?; . ./d/ 2>/dev/null; echo $?", want: "1\n1\n"},

@@ -51,11 +51,6 @@ type stage struct {
 	// inline, if set, runs the in-process stage on the caller's goroutine
 	// (finishPipeline does, before waiting for any stage).
 	inline func()
-
-	// inShell marks the last stage under shopt -s lastpipe: it runs in
-	// the shell itself (not a subshell) on fds, which the stage owns.
-	inShell bool
-	fds     fdTable
 }
 
 // jobControl reports whether this runner manages its children as jobs:
@@ -106,12 +101,6 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 	stages := make([]*stage, n)
 	var prevRead *fdRef
 	for i, st := range stmts {
-		if i == n-1 && n > 1 && r.lastPipe(bg) {
-			fds := r.fds.clone()
-			fds.set(0, prevRead)
-			stages[i] = &stage{st: st, inShell: true, fds: fds}
-			break
-		}
 		sub := r.subshellCopy()
 		if i > 0 {
 			sub.fds.set(0, prevRead)
@@ -158,9 +147,6 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 	var procs []*exec.Process
 	var leader *exec.Process
 	for i, s := range stages {
-		if s.inShell {
-			continue
-		}
 		s.sub.pgroup = pgid
 		s.sub.fg = !bg && r.fg
 		s.sub.hold = pgid == 0 && leader == nil
@@ -196,11 +182,6 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		}
 	}
 	for i, s := range stages {
-		if s.inShell {
-			s.done = make(chan int, 1)
-			s.inline = func() { s.done <- r.stmtOnFds(s.st, s.fds) }
-			continue
-		}
 		if s.proc != nil || s.failed {
 			continue
 		}
@@ -244,25 +225,6 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 	job := exec.NewJob(text, max(pgid, 0), procs)
 	job.Leader = leader
 	return stages, job
-}
-
-// lastPipe reports whether the last stage of a pipeline runs in the
-// shell itself: shopt -s lastpipe in the foreground without job control,
-// as in bash.
-func (r *Runner) lastPipe(bg bool) bool {
-	return r.opts.LastPipe && !bg && !r.opts.Monitor
-}
-
-// stmtOnFds runs st in this shell with fds as its fd table, then releases
-// fds and restores the shell's own.
-func (r *Runner) stmtOnFds(st *syntax.Stmt, fds fdTable) int {
-	saved := r.fds
-	defer r.enterRedirect(&saved)()
-	r.fds = fds
-	status := r.stmtSync(st)
-	r.fds.release()
-	r.fds = saved
-	return status
 }
 
 // prepareStage expands a simple-command stage in its subshell and applies
