@@ -139,6 +139,7 @@ var langCases = []langCase{
 	{name: "bg-program-is-bang-pid", posix: true, script: `c=sh; $c -c 'echo $$ > pidf' & p=$!; wait; [ "$(cat pidf)" = "$p" ] && echo same`, want: "same\n"},
 	{name: "write-past-ulimit-f", posix: true, script: `(ulimit -f 1; echo $(head -c 9000 /dev/zero | tr '\0' x) > big) 2>/dev/null; echo $?`, want: "153\n"},
 	{name: "argc-with-operator", script: `set -- a b c d e f g h i j k l; echo ${###} ${####} ${##1} ${###1} ${##} "${#%2}"`, want: "12 12 2 2 2 1\n"},
+	{name: "async-command-ignores-int", posix: true, script: `c=sh; $c -c 'trap "echo trapped" INT; kill -INT $$; echo done; grep SigIgn /proc/$$/status' & wait`, want: "done\nSigIgn:\t0000000000000006\n"},
 	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Programmable completion and readline's tables (bind).
