@@ -308,6 +308,7 @@ func builtinEval(r *Runner, args []string) int {
 	r.evalDepth++
 	r.stmts(f.Stmts)
 	r.evalDepth--
+	r.discard = false // a failglob error ends only the eval
 	return r.lastStatus
 }
 
@@ -375,6 +376,7 @@ func builtinSource(r *Runner, args []string) int {
 		oldScript := r.script
 		r.script = name
 		r.stmts(f.Stmts)
+		r.discard = false // a failglob error ends only the sourced file
 		r.script = oldScript
 		r.popCall()
 	}

@@ -431,6 +431,10 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	name := as.Name.Value
 	var v expand.Variable
 	if as.Array != nil {
+		if as.Index != nil {
+			idx, _ := r.arithText(as.Index, textSource)
+			return fmt.Errorf("%s[%s]: cannot assign list to array member", name, idx)
+		}
 		return r.assignArray(as, prefix)
 	}
 	val, err := r.literal(r.colonTildes(as.Value))
@@ -464,7 +468,8 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 func (r *Runner) assignError(err error) int {
 	var se *statusError
 	var ue expand.UnsetParameterError
-	if errors.As(err, &se) || errors.As(err, &ue) {
+	var fg *failGlobError
+	if errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &fg) {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)

@@ -96,6 +96,8 @@ func parseAll(src []byte, name string) (*syntax.File, error) {
 // complete statements still runs those first, as sh does. It returns the
 // status to exit with when the program called exit, else $?.
 func (r *Runner) RunSource(src []byte, name string) int {
+	r.discardLine = 0
+	defer func() { r.discardLine = 0 }()
 	oldScript := r.script
 	r.script = name
 	defer func() { r.script = oldScript }()
@@ -256,7 +258,21 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.stmt(st) }) }
+//
+// After a failglob error bash discards the rest of the command it read,
+// which is everything up to the end of the line the failing statement
+// ends on.
+func (r *Runner) topStmt(st *syntax.Stmt) {
+	if r.discardLine != 0 && st.Pos().Line() == r.discardLine {
+		return
+	}
+	r.discardLine = 0
+	r.guard(func() { r.stmt(st) })
+	if r.discard {
+		r.discard = false
+		r.discardLine = st.End().Line()
+	}
+}
 
 // guard runs f, turning a panic in it into an internal error of r (a
 // subshell on its own goroutine needs its own guard: a panic there would
@@ -297,6 +313,7 @@ func (r *Runner) syntaxError(name string, err error) {
 // each statement runs as soon as it is parsed, so commands in the script
 // can read the lines after them from the same input.
 func (r *Runner) RunReader(rd io.Reader, name string) int {
+	r.discardLine = 0
 	r.script = name
 	p := newParser(false)
 	eachStmt(p, verboseReader{r, rd}, func(st *syntax.Stmt, err error) bool {
@@ -523,7 +540,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 		}
 		n, err := r.arith(c.X)
 		if err != nil {
-			return r.expandError(err)
+			return r.arithCmdError("((", err)
 		}
 		if n == 0 {
 			return 1
@@ -558,7 +575,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 				n, err = r.arith(x)
 			}
 			if err != nil {
-				return r.expandError(err)
+				return r.arithCmdError("let", err)
 			}
 			if n == 0 {
 				status = 1
@@ -827,13 +844,23 @@ func (r *Runner) match(pat, s string) bool {
 	if r.opts.ExtGlob {
 		mode |= pattern.ExtendedOperators
 	}
+	if r.opts.NoCaseMatch {
+		mode |= pattern.NoGlobCase
+	}
 	if pat == s {
 		return true
 	}
 	if !pattern.HasMeta(pat, mode) && !(mode&pattern.ExtendedOperators != 0 && hasExtGlob(pat)) {
+		if r.opts.NoCaseMatch {
+			return strings.EqualFold(unescapeLit(pat), s)
+		}
 		return pattern.QuoteMeta(pat, mode) == pattern.QuoteMeta(s, mode) || unescapeLit(pat) == s
 	}
 	rx, err := pattern.Regexp(pat, mode)
+	if _, neg := err.(*pattern.NegExtGlobError); neg {
+		// !(list): no regular expression for it; see globmatch.go.
+		return compileGlob(pat, r.matchFlags()).match(s)
+	}
 	if err != nil {
 		return false
 	}

@@ -76,8 +76,7 @@ func (r *Runner) ExpandPrompt(s string) string {
 func assignTrace(as []*syntax.Assign, r *Runner) string {
 	var b strings.Builder
 	for _, a := range as {
-		v := r.vars.get(a.Name.Value)
-		b.WriteString(a.Name.Value + "=" + shellQuote(v.Str) + " ")
+		b.WriteString(assignText(a, r) + " ")
 	}
 	if b.Len() > 0 && len(as) > 0 {
 		return strings.TrimSuffix(b.String(), " ")

@@ -83,7 +83,7 @@ type Options struct {
 	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
-	ExpandAliases bool
+	ExpandAliases, FailGlob, NoCaseMatch bool
 }
 
 // flags returns $-.
@@ -148,6 +148,13 @@ type Runner struct {
 	failIgnored bool
 	sigpipe     bool  // a write hit EPIPE: this subshell dies as by SIGPIPE
 	outErr      error // a builtin's write to stdout failed (see builtin)
+
+	// discard: an expansion error (failglob) abandons the rest of the
+	// top-level command; discardLine is the line it ended on, whose
+	// further commands are skipped too (see topStmt).
+	discard     bool
+	discardLine uint
+
 	// pgroup is the process group for children: -1 the shell's own, 0 a
 	// new one per job, >0 the group of the pipeline this subshell is in.
 	pgroup         int
@@ -364,7 +371,7 @@ func subshellTraps(t map[string]string, errtrace bool) map[string]string {
 
 // stop reports whether statement lists must stop running now.
 func (r *Runner) stop() bool {
-	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 {
+	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 || r.discard {
 		return true
 	}
 	return r.sh.intr.Load()
