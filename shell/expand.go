@@ -208,7 +208,11 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	}()
 	sub := r.subshellCopy()
 	sub.fds.set(1, newFdRef(pw))
-	sub.guard(func() { sub.stmts(cs.Stmts) })
+	if rd := fileSubst(cs); rd != nil {
+		sub.guard(func() { sub.lastStatus = sub.catRedirect(rd) })
+	} else {
+		sub.guard(func() { sub.stmts(cs.Stmts) })
+	}
 	status := sub.finishSubshell()
 	<-done
 	r.lastStatus = status
