@@ -31,8 +31,8 @@ func (r *Runner) strftime(format, arg string) string {
 		}
 	}
 	out := cStrftime(format, t.In(loc))
-	if len(out) > 128 {
-		out = "" // bash's buffer holds 128 bytes; longer results are dropped
+	if len(out) >= 128 {
+		out = "" // bash's buffer holds 128 bytes with the NUL; longer results are dropped
 	}
 	return out
 }
@@ -98,7 +98,9 @@ func cStrftime(format string, t time.Time) string {
 			fmt.Fprintf(&b, "%02d", t.Second())
 		case 't':
 			b.WriteByte('\t')
-		case 'T':
+		case 'x': // the C locale's date
+			b.WriteString(t.Format("01/02/06"))
+		case 'T', 'X': // %X: the C locale's time
 			b.WriteString(t.Format("15:04:05"))
 		case 'u':
 			wd := int(t.Weekday())

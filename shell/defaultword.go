@@ -54,7 +54,7 @@ func defaultWord(pe *syntax.ParamExp) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if isListExp(p) {
+			if listExp(p) {
 				return true // "${x:-$@}" is one field per parameter
 			}
 		}

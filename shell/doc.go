@@ -24,9 +24,22 @@
 // way. A background job that is not a plain external pipeline runs in a
 // re-executed gosh (see subshell.go) so that $! is a real pid.
 //
+// Parsing (parseAll in interp.go): source reaches the parser through a
+// guard (srcguard.go) that escapes bytes the parser would reject or drop
+// and bounds nesting. Where the bash-mode parser rejects valid bash, the
+// program is parsed again after a local fix: a space in a (( that is not
+// arithmetic (parenfix.go), ${##2} rewritten (argcops.go), then POSIX
+// mode. A program that still does not parse runs up to the line that
+// holds the error.
+//
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
-// substitution callbacks. Arithmetic is gosh's own (arith.go): (( )),
+// substitution callbacks. Forms expand lacks or gets wrong are rewritten
+// in a copy of the word first (parampat.go, paramops.go, patsub.go):
+// gosh computes the value, holds it in a hidden temporary variable of
+// runnerEnv, and hands expand a reference to it with the original
+// quoting. Prompt escapes (PS1, ${x@P}) are in prompt.go.
+// Arithmetic is gosh's own (arith.go): (( )),
 // let, for (( )) and array subscripts call it directly, and fixWord
 // evaluates $(( )) and subscripts in words ahead of expand where the order
 // of evaluation allows (evalorder.go). Other forms expand gets wrong are

@@ -95,6 +95,69 @@ var langCases = []langCase{
 	{name: "command-v-V", script: `command -v echo; command -V echo; command -v nosuch_xyz; echo $?`, want: "echo\necho is a shell builtin\n1\n"},
 	{name: "type-a", script: `type -a true | head -n 1; type -t if`, want: "true is a shell builtin\nkeyword\n"},
 
+	// Parameter operators expand lacks, computed in paramops.go.
+	{name: "param-indirect-ops", script: `x=; ref=x; echo "[${!ref-d}] [${!ref:-d}] [${!ref:+a}]"; unset x; echo "[${!ref-d}]"
+z=zz; zz=; echo ${!z:=foo} $zz; w=ww; ww=; (echo ${!w:?empty}); echo st=$?`, want: "[] [d] []\n[d]\nfoo foo\nst=1\n"},
+	{name: "param-indirect-targets", script: `argv() { printf '<%s>' "$@"; echo; }
+set -- p q; r=@; argv "${!r}"; r=2; argv "${!r}"; a=(x y z); r='a[1+1]'; echo ${!r}; r='a[@]'; argv "${!r}"
+r='a[*]'; argv "${!r}"; declare -A m=([k]=v); r='m["k"]'; echo ${!r}; i=(a); echo ${!i[0]}; b=1; r='a[$b]'; echo ${!r}`, want: "<p><q>\n<q>\nz\n<x><y><z>\n<x y z>\nv\nx\ny\n"},
+	{name: "param-indirect-errors", script: `a='bad name'; echo ${!a}
+echo st=$?
+unset u; echo ${!u}
+echo st=$?
+r='x:-y'; echo "${!r}"
+echo st=$?`, want: "st=1\nst=1\nst=1\n"},
+	{name: "param-indirect-array-ops", script: `argv() { printf '<%s>' "$@"; echo; }
+declare -A ref=([k]=v1); v1=value; a3=(1 2 3); argv "${!ref[@]:2}" "${!ref[@]#?}" "${!ref[@]@Q}"
+ref[k]='a3[@]'; argv "${!ref[@]:1}" "${!ref[@]:-e}" "${!ref[@]/2/x}"; r='a3[0]'; echo ${!r@a}`, want: "<lue><alue><'value'>\n<2><3><1><2><3><1><x><3>\na\n"},
+	{name: "param-at-ops", script: `argv() { printf '<%s>' "$@"; echo; }
+a=(x "y'z"); argv "${a[@]@Q}" "${a[*]@Q}" "${a@Q}" "${u[@]@Q}"; x=$'a\tb'; echo ${x@Q}; e=; echo [${e@Q}] [${u@Q}]
+echo ${x@A}; declare -r x; echo ${x@a} ${a@a} ${a[@]@a}; s='a\tb\x41'; argv "${s@E}"; w=hello; echo ${w@U} ${w@u} ${w@L} ${a[@]@U}
+set -- 'a b' c; argv "${@@Q}" ${@@U}`, want: "<'x'><'y'\\''z'><'x' 'y'\\''z'><'x'>\n$'a\\tb'\n[''] []\nx=$'a\\tb'\nr a a a\n<a\tbA>\nHELLO Hello hello X Y'Z\n<'a b'><'c'><A><B><C>\n"},
+	{name: "param-at-prompt", script: `p='[\045\1004\\\555]'; echo "${p@P}"; x='\'; y=h; p='$x$y'; echo "${p@P}"; set -- '\\' 'a\nb'; echo "${@@P}"
+p='\D{%Y}'; [ "${p@P}" = "$(date +%Y)" ] && echo year; p='\w'; cd /; echo "${p@P}"`, want: "[%@4\\m]\n\\h\n\\ a\nb\nyear\n/\n"},
+	{name: "param-default-arrays", script: `argv() { printf '<%s>' "$@"; echo; }
+e=(); a1=(''); a2=('' ''); argv "${e[@]-m}" "${a1[@]-m}" "${a1[@]:-m}" "${a2[@]:-m}" "${e[@]+p}" "${a2[*]:+p}" "${u[@]+p}"
+IFS=; argv "${a2[*]:-m}" ${a2[*]:-m}; set -- '' ''; argv ${@:-m} "${@:+p}" ${*:-m}; set --; argv "${@+p}" "${*:+p}"`, want: "<m><><m><><><p>\n<m>\n<p>\n<>\n"},
+	{name: "param-default-lazy", script: `i=0; x=x; echo ${x:-$((i++))} $i ${u:-$((i++))} $i ${x+$(echo hi)} ${x-$(echo no)}; echo "${u-\$\z\"}"; set -u; echo ${u+$((i++))}$i`, want: "x 0 0 1 hi x\n$\\z\"\n1\n"},
+	{name: "param-list-in-quotes", script: `argv() { printf '<%s>' "$@"; echo; }
+set -- "a 1" "b 2" "c 3"; argv "-$@-" "-${@:2}-" "<${@:1:2}>" "${@: -1}" "${@:4}" "-${*:2}-"; a=(p q); e=(); argv "x${a[@]}y" "x${e[@]}y" "${a[@]#p}$1"`, want: "<-a 1><b 2><c 3-><-b 2><c 3-><<a 1><b 2>><c 3><-b 2 c 3->\n<xp><qy><xy><><qa 1>\n"},
+	{name: "param-repl-slashes", script: `x=a/c/b; echo ${x///c} ${x////c} ${x///} ${x//}; H=/foo/bar; echo ${H////\\/} "${H////-}"
+y=abc; echo ${y//b/\\} ${y//b/\z} "${y//b/\"}" ${y/#a/\\}; set -- /a/ /b; echo ${@@a}. ${@////-}; p='\D{}'; case "${p@P}" in [0-2][0-9]:[0-5][0-9]:[0-5][0-9]) echo time;; esac`, want: "a/b acccb acb a/c/b\n\\/foo\\/bar -foo-bar\na\\c azc a\"c \\bc\n. -a- -b\ntime\n"},
+	{name: "param-indirect-discard", script: `f() { r=${!1}; echo in-f; }
+f 'x:-y'; echo same
+echo next $?
+x=$(echo ${!u}; echo sub); echo "[$x] $?"
+for i in 1 2; do echo ${!u}; done; echo same
+echo end`, want: "next 1\n[] 1\nend\n"},
+	{name: "param-prompt-command-number", script: `PS1="\#"; echo ${PS1@P}
+echo ${PS1@P}
+x=$(echo ${PS1@P}); echo $x ${PS1@P}
+f() { echo ${PS1@P}; echo ${PS1@P}; }
+f
+f`, want: "1\n2\n3 3\n5\n5\n6\n6\n"},
+	{name: "param-at-arrays", script: `f() { printf '<%s>' "$@"; echo; }
+b=(x y); b[5]=z; declare -A m=([k]=v); f "${b[@]@A}" "${b[*]@K}" "${m[@]@K}" "${m[@]@A}" "${b[@]@k}"
+readonly b; f "${b[@]@A}"; set -- a b; f "${@:1:-1}"; echo same line
+echo next`, want: "<declare><-a><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")><0 \"x\" 1 \"y\" 5 \"z\"><k \"v\" ><declare><-A><m=([k]=\"v\" )><0><x><1><y><5><z>\n<declare><-ar><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")>\nnext\n"},
+	{name: "param-default-quoted-word", script: `f() { printf '<%s>' "$@"; echo; }
+a=(); i=0; f "${a[@]-'x y'}" "${u-'x'$((i++))}" "${a[*]:-"a  b"}" ${a[@]:-'p q'}; x=a/b; ab=x; r=ab; echo ${!r//} ${!r///}`, want: "<'x y'><'x'0><a  b><p q>\nx x\n"},
+	{name: "param-pattern-extglob", script: `shopt -s extglob; x=aabaa; echo ${x//+(a)/X} ${x/#+(a)/X} ${x%%+(a)} ${x##@(a|b)} ${x#+(a)} ${x%+(a)}
+a=(xaa aab); echo "${a[@]//@(a|b)/-}" ${a[@]%%+(a)}; shopt -u extglob; echo ${x//+(a)/X}`, want: "XbX Xbaa aab abaa abaa aaba\nx-- --- x aab\naabaa\n"},
+	{name: "param-pattern-amp-quoted", script: `x=abcb; echo ${x/b/&&} "${x/b/&&}" ${x//b/[&]} ${x/b/\&} ${x/b/"&"} "${x/b/\&}" ${x/#a/&&} ${x/%b/"<"&">"}
+a=(ab cb); echo ${a[@]/b/&&} "${a[@]/%b/<&>}"; p='^++--hel.,<>[]'; echo ${p//[^'><+-.,[]']}; y=a-c; echo ${y//['a-c']/X} ${y//[a-c]/X}`, want: "abbcb abbcb a[b]c[b] a&cb a&cb a&cb aabcb abc<b>\nabb cbb a<b> c<b>\n++--.,<>[]\nXXX X-X\n"},
+	{name: "param-prompt-history-number", script: `p='\!'; echo ${p@P}
+set -o history
+echo ${p@P}
+echo ${p@P}`, want: "1\n1\n2\n"},
+	{name: "param-pattern-idioms", script: `f() { printf '<%s>' "$@"; echo; }
+HOME=/home/u; x=/home/u/src/a*b; y='a*b'; e=
+f "${x/"$HOME"/\~}" "${x//"$y"/Z}" ${x//"$e"/z} "${x//'/'/:}" "${x/#"$HOME"/~}" "${x/%"$y"/.}"
+P=/bin:/usr/bin; f ${P//":"/ } "${P//':'/$'\n'}"
+s='a.b.c'; f "${s//"."/-}" "${s/"."}" "${s//./&&}"
+set -- 'a b' 'c.d'; f "${@//"."/_}" "${@/#"a"/&x}"
+arr=('x y' 'z'); f "${arr[@]/"x"/X}" ${arr[@]//" "/_}
+x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b></home/u/src/Z></home/u/src/a*b><:home:u:src:a*b></home/u/src/a*b></home/u/src/.>\n</bin></usr/bin></bin\n/usr/bin>\n<a-b-c><ab.c><a..b..c>\n<a b><c_d><ax b><c.d>\n<X y><z><x_y><z>\n~/a/b /a/~rootb /a/b~\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},
@@ -133,6 +196,41 @@ var langCases = []langCase{
 	{name: "anchored-repl-per-element", script: `p() { printf '<%s>' "$@"; echo; }; a=(aa bb ''); p ${a[@]/#/pre-} "${a[@]/%/-suf}" "x${a[@]/#a/Z}y" "${a[*]/%b/Q}"; set -- "1 2" 3; p "${@/#/-}" ${@/%/+}; e=(); p "${e[@]/#/x}" end; for i in "${a[@]/#/-}"; do echo "$i"; done`, want: "<pre-aa><pre-bb><pre-><aa-suf><bb-suf><-suf><xZa><bb><y><aa bQ >\n<-1 2><-3><1><2+><3+>\n<end>\n-aa\n-bb\n-\n"},
 	{name: "anchored-repl-unquoted-splits", script: `p() { printf '<%s>' "$@"; echo; }; x=abc; p ${x/#a/1 2} "${x/%c/3 4}"`, want: "<1><2bc><ab3 4>\n"},
 	{name: "readonly-assignment-drops-line", script: "readonly r=1\nf() { r=2; echo no; }\nf; echo no\necho next $?\neval 'r=3'; echo eval $?\neval 'r=4\necho second'\nr=5 echo prefix\n(r=6; echo no); echo sub $?\na=(1 2); readonly a; eval 'a+=(3)'; echo ${a[@]}", want: "next 1\neval 1\nsecond\nprefix\nsub 1\n1 2\n"},
+
+	// POSIX-leaning conformance fixes (posixmisc).
+	{name: "syntax-error-line-not-run", posix: true, script: "echo a\necho b; while", want: "a\n", status: 2},
+	{name: "syntax-error-same-line-list", posix: true, script: "echo 1 ;; echo 2", want: "", status: 2},
+	{name: "test-three-args-andor", posix: true, script: `[ -a -a -a ]; echo $?; [ "" -o -a ]; echo $?; [ "" -a x ]; echo $?`, want: "0\n0\n1\n"},
+	{name: "test-three-args-andor-bash", script: `[ -z -a ] ]; echo $?; [ -n -a -z ]; echo $?`, want: "0\n0\n"},
+	{name: "source-missing-not-fatal", script: "mkdir d; . ./nope 2>/dev/null; echo $?; . ./d/ 2>/dev/null; echo $?", want: "1\n1\n"},
+	{name: "set-lone-plus", posix: true, script: `set +; echo "$#"; set - +; echo "$@"; set + -; echo "$@"; set -f + a b; echo "$@"`, want: "0\n+\n+\na b\n"},
+	{name: "cmdsubst-file", script: "printf 'a\\nb\\n\\n' > f; x=$(< f); echo \"[$x]\"; y=`< f`; echo \"[$y]\"; z=$(< nope); echo $? \"[$z]\"", want: "[a\nb]\n[a\nb]\n1 []\n"},
+	{name: "exec-dashdash-redir", script: `exec -- 3>&1; echo out >&3`, want: "out\n"},
+	{name: "exec-no-shebang", posix: true, script: "printf 'echo hi $v\\n' > s2; chmod +x s2; v=1 exec ./s2", want: "hi 1\n"},
+	{name: "exec-argv0", script: `exec -a NAME sh -c 'echo $0'`, want: "NAME\n"},
+	{name: "errexit-compound-command", posix: true, script: `set -e; { false && true; }; echo a; if true; then false || false && true; fi; echo b; (false && true); echo c`, want: "a\nb\n", status: 1},
+	{name: "errexit-compound-redirect", script: `set -e; { ! true; }; echo a; { cat; } < nope 2>/dev/null; echo b`, want: "a\n", status: 1},
+	{name: "func-def-in-list", posix: true, script: `f() { echo a; } && echo x; f; echo hello | g() { echo abc; } | echo ha; command -v g || echo no g`, want: "x\na\nha\nno g\n"},
+	{name: "func-body-not-compound", script: "f() g() { echo hi; }\necho not reached", want: "", status: 2, diff: "dash accepts a simple command as a function body"},
+	{name: "printf-int-range", script: `printf '%d %u %u %x\n' 9223372036854775808 18446744073709551616 -18446744073709551615 -1 2>/dev/null; echo $?`, want: "9223372036854775807 18446744073709551615 1 ffffffffffffffff\n0\n"},
+	{name: "trap-invalid-option", script: `trap 'echo at exit' EXIT; trap -1 EXIT 2>/dev/null; echo $?`, want: "2\nat exit\n"},
+	{name: "getopts-set-keeps-optind", script: `set -- -a; getopts a o; set -- -c -d; getopts cd o; echo $o $OPTIND; set -- -f; OPTIND=5; getopts f o; echo $? $OPTIND`, want: "d 3\n1 2\n"},
+	{name: "builtin-write-error", script: `type echo > /dev/full 2>/dev/null; echo $?; pwd >&- 2>/dev/null; echo $?`, want: "1\n1\n"},
+	{name: "return-outside-function", script: `return 3 2>/dev/null; echo $?; (return) 2>/dev/null; echo $?`, want: "2\n2\n"},
+	{name: "ulimit-out-of-range", script: `a=$(ulimit -f); ulimit -f $(( (1 << 62) + 1 )) 2>/dev/null; echo $?; [ "$(ulimit -f)" = "$a" ] && echo same`, want: "1\nsame\n"},
+	{name: "printf-strftime-limit", script: `f=; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31; do f=$f%Y; done; printf "%($f)T" 0 | wc -c; printf "%($f%Y)T" 0 | wc -c`, want: "124\n0\n"},
+	{name: "xtrace-before-redirect", posix: true, script: `set -x; echo hi > /dev/null 2> err; set +x; wc -c < err`, want: "0\n--stderr--\n+ echo hi\n+ set +x\n", stderr: true},
+	{name: "carriage-return-is-a-char", posix: true, script: "v=a\rb\r\necho ${#v}; echo\rx 2>/dev/null; echo $?", want: "4\n127\n"},
+	{name: "wait-n-unknown", script: `wait -n 99999 nojob 2>err; echo $?; wc -l < err`, want: "127\n2\n"},
+	{name: "wait-reports-killed-job", script: `sleep 5 & kill -HUP $!; wait $! 2>err; echo $?; grep -c 'Hangup  *sleep 5' err; sleep 5 & kill -TERM $!; wait $! 2>err; echo $?; wc -c < err`, want: "129\n1\n143\n0\n"},
+	{name: "bang-subshell", script: `a=false; if !($a && true); then echo negated; fi; !(exit 3); echo $?`, want: "negated\n0\n"},
+	{name: "dollar-dparen-subshell", script: "x=$((echo a; echo b) 2>/dev/null); echo $x\n(( echo c\necho d\n) )", want: "a b\nc\nd\n"},
+	{name: "dparen-closed-as-arith", script: "echo start\n(( echo 1\necho 2\n))", want: "start\n", status: 2, diff: "bash reports the bad arithmetic when it runs it (status 1), gosh when it parses it"},
+	{name: "bg-program-is-bang-pid", posix: true, script: `c=sh; $c -c 'echo $$ > pidf' & p=$!; wait; [ "$(cat pidf)" = "$p" ] && echo same`, want: "same\n"},
+	{name: "write-past-ulimit-f", posix: true, script: `(ulimit -f 1; echo $(head -c 9000 /dev/zero | tr '\0' x) > big) 2>/dev/null; echo $?`, want: "153\n"},
+	{name: "argc-with-operator", script: `set -- a b c d e f g h i j k l; echo ${###} ${####} ${##1} ${###1} ${##} "${#%2}"`, want: "12 12 2 2 2 1\n"},
+	{name: "async-command-ignores-int", posix: true, script: `c=sh; $c -c 'trap "echo trapped" INT; kill -INT $$; echo done; grep SigIgn /proc/$$/status' & wait`, want: "done\nSigIgn:\t0000000000000006\n"},
+	{name: "umask-empty", script: `umask ''; echo $?`, want: "1\n"},
 
 	// Programmable completion and readline's tables (bind).
 	{name: "complete-print-remove", script: "complete -W 'x y' -o nospace -A function c1 c2\ncomplete -F _f -o default -C 'cmd q' -X '!*.go' -d c3\ncomplete -p c1 c3; complete -r c1; complete -p c1; echo $?\ncomplete -F _f; echo $?", want: "complete -o nospace -A function -W 'x y' c1\ncomplete -o default -d -X '!*.go' -C 'cmd q' -F _f c3\n1\n2\n"},

@@ -76,12 +76,6 @@ func (r *Runner) patternWord(w *syntax.Word) (string, error) {
 	return pat, nil
 }
 
-// quotedRepl reports ${x/pat/rep} and ${x//pat/rep} whose pattern has a
-// quoted part (the anchored forms are anchoredRepl's).
-func quotedRepl(pe *syntax.ParamExp) bool {
-	return pe.Repl != nil && pe.Repl.Orig != nil && !anchoredRepl(pe) && hasQuotedPart(pe.Repl.Orig)
-}
-
 // hasQuotedPart reports whether w has a single- or double-quoted part.
 func hasQuotedPart(w *syntax.Word) bool {
 	for _, p := range w.Parts {

@@ -35,10 +35,16 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// commands counts the top-level commands read, \# in a prompt.
+	commands atomic.Int64
 	// pathCache remembers PATH searches made in subshells (pipeline
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
 	pathCache sync.Map
+	// hashPATH is the value of PATH the main runner's hash table was
+	// filled under: a lookup under another PATH empties the table first,
+	// as bash empties it when PATH is assigned.
+	hashPATH string
 	// jobs is the main runner's job table: a job stopped while an
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
@@ -140,7 +146,10 @@ type Runner struct {
 	funcDepth  int  // nesting of function calls
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
-	sigpipe    bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+	// failIgnored: the last statement failed where set -e did not apply.
+	failIgnored bool
+	sigpipe     bool  // a write hit EPIPE: this subshell dies as by SIGPIPE
+	outErr      error // a builtin's write to stdout failed (see builtin)
 
 	// discard: an expansion error (failglob) or an assignment to a
 	// readonly variable abandons the rest of the top-level command, up to
@@ -179,6 +188,12 @@ type Runner struct {
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
 	execLast  bool // RunCommandExec: the program's last command may exec
+	// paramTmps hold values computed for the word being expanded (see
+	// paramops.go); not copied: a subshell makes its own.
+	paramTmps []expand.Variable
+	// cmdLine is the line of the last top-level command counted in
+	// sh.commands: the statements of one line are one command.
+	cmdLine uint
 	// compCtx is the command line a completion function (-F) runs for;
 	// nil outside one.
 	compCtx *compContext
