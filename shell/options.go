@@ -122,6 +122,12 @@ func findOption(list []option, name string) *option {
 	return nil
 }
 
+// optionOn reports whether the option name of list is on.
+func (r *Runner) optionOn(list []option, name string) bool {
+	o := findOption(list, name)
+	return o != nil && o.get(r)
+}
+
 // setOption finds a set -o option by name.
 func (r *Runner) setOption(name string) *option { return findOption(setOptions, name) }
 
