@@ -77,6 +77,9 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if words, err = expandBraces(words); err != nil {
+		return nil, err
+	}
 	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
 		return r.fieldsIFS(ifs.Str, words)
 	}

@@ -76,7 +76,7 @@ func (r *Runner) arithString(s string) (int, error) {
 	if s == "" {
 		return 0, nil
 	}
-	if n, err := strconv.Atoi(s); err == nil {
+	if n, err := strconv.Atoi(s); err == nil && !leadingZero(s) {
 		return n, nil
 	}
 	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
@@ -88,6 +88,13 @@ func (r *Runner) arithString(s string) (int, error) {
 		return 0, fmt.Errorf("%s: syntax error: operand expected", s)
 	}
 	return r.arith(x)
+}
+
+// leadingZero reports a decimal-looking number such as 017 or -0123,
+// which arithmetic reads as octal.
+func leadingZero(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	return len(s) > 1 && s[0] == '0'
 }
 
 // indexKey evaluates an array subscript: arithmetic for indexed arrays,
