@@ -200,6 +200,10 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		return fmt.Errorf("%s: readonly variable", name)
 	}
 	if fl.nameref || (fl.unNameref && cur.Kind == expand.NameRef) {
+		if fl.export {
+			cur.Exported = true // the reference itself: its value is the name
+			r.vars.envDirty = true
+		}
 		return r.declareRef(name, cur, it, fl.nameref)
 	}
 	switch {
@@ -522,7 +526,7 @@ func dquote(s string) string {
 
 func builtinUnset(r *Runner, args []string) int {
 	args = args[1:]
-	mode := ""
+	mode, refSelf := "", false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "-f":
@@ -530,6 +534,7 @@ func builtinUnset(r *Runner, args []string) int {
 		case "-v":
 			mode = "v"
 		case "-n":
+			refSelf = true
 		case "--":
 			args = args[1:]
 			goto done
@@ -544,6 +549,9 @@ done:
 		if mode == "f" {
 			r.unsetFunc(name)
 			continue
+		}
+		if !refSelf && validName(name) {
+			name = r.resolveRef(name) // unset ref unsets its target
 		}
 		base, index, hasIndex := strings.Cut(name, "[")
 		if hasIndex && strings.HasSuffix(index, "]") {

@@ -423,8 +423,13 @@ func (r *Runner) assignError(err error) int {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)
-	if !r.opts.Interactive {
+	switch {
+	case r.optionOn(setOptions, "posix") && !r.opts.Interactive:
 		r.exit(1)
+	case !r.opts.Interactive:
+		// bash abandons the rest of the top-level command and goes on
+		// with the next one.
+		r.discard = true
 	}
 	return 1
 }

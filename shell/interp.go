@@ -215,7 +215,13 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) { r.guard(func() { r.stmt(st) }) }
+func (r *Runner) topStmt(st *syntax.Stmt) {
+	r.guard(func() { r.stmt(st) })
+	if r.discard {
+		r.discard = false
+		r.lastStatus = 1
+	}
+}
 
 // guard runs f, turning a panic in it into an internal error of r (a
 // subshell on its own goroutine needs its own guard: a panic there would

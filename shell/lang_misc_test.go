@@ -7,6 +7,12 @@ var langMiscCases = []langCase{
 	{name: "regex-quoted-literal", script: `[[ 'a b' =~ '^(a b)$' ]]; echo $?; p='^(a b)$'; [[ 'a b' =~ "$p" ]]; echo $?; [[ 'a b' =~ $p ]]; echo $?; [[ '[]' =~ \[\] ]] && echo br; [[ x =~ \. ]]; echo $?; [[ '*+?' =~ "*+?" ]] && echo q; [[ '$PA' =~ ^(\$\{?)([A-Z]*)$ ]] && echo "${BASH_REMATCH[@]}"; HOME='^a$'; [[ $HOME =~ ~ ]]; echo $?`, want: "1\n1\n0\nbr\n1\nq\n$PA $ PA\n0\n"},
 	{name: "dbracket-eq-octal", script: `o=017; [[ 15 -eq $o ]] && echo t; [[ -0123 -eq -83 ]] && echo neg; [[ 15 -eq ZZZ$o ]] || echo f`, want: "t\nneg\nf\n"},
 	{name: "brace-tilde-and-empty", script: `HOME=/home/bob; echo {foo~,~}/bar ~{/src,x}; a=(~{/a,/b}); echo "${a[@]}"; printf '[%s]' {X,,Y,} {"",} ""{,}; echo`, want: "foo~/bar /home/bob/bar /home/bob/src ~x\n/home/bob/a /home/bob/b\n[X][Y][][][]\n"},
+	{name: "nameref-element-target", script: `a=(zero one two three); typeset -n r='a[2]' s='a[$(echo 2) + 1]'; echo $r $s; r=TWO; echo ${a[2]}
+r[0]=x
+echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "two three\nTWO\nst=1\nv\n"},
+	{name: "nameref-unset-and-empty", script: `x=X; typeset -n ref=x; unset ref; echo "x=${x-unset}"; declare -p ref; y=1; typeset -n r2=y; unset -n r2; echo "y=$y"; declare -p r2 2>/dev/null || echo gone; typeset -n e; echo "e=$e"; z=Z; e=z; echo "e=$e"; typeset -n -x xr=z; env | grep '^xr='`, want: "x=unset\ndeclare -n ref=\"x\"\ny=1\ngone\ne=\ne=Z\nxr=z\n"},
+	{name: "nameref-empty-nounset", script: `typeset -n ref; echo "[$ref]"; set -u; echo "[$ref]"; echo not`, want: "[]\n", status: 1},
+	{name: "assign-error-abandons-command", script: "readonly x=1\nx=2\necho st=$?\nf() { x=3; echo in; }\nf\necho out=$?\n{ x=4; echo blk; }\necho end", want: "st=1\nout=1\nend\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }

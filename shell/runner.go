@@ -130,6 +130,7 @@ type Runner struct {
 	returning  bool // return was called
 	breakN     int  // pending break levels
 	contN      int  // pending continue levels
+	discard    bool // an assignment error: abandon the top-level command
 	funcDepth  int  // nesting of function calls
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
@@ -345,7 +346,7 @@ func subshellTraps(t map[string]string, errtrace bool) map[string]string {
 
 // stop reports whether statement lists must stop running now.
 func (r *Runner) stop() bool {
-	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 {
+	if r.exiting || r.returning || r.breakN > 0 || r.contN > 0 || r.discard {
 		return true
 	}
 	return r.sh.intr.Load()

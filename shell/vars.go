@@ -312,6 +312,12 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		return v
 	}
 	v := r.vars.get(name)
+	if !v.IsSet() && strings.HasSuffix(name, "]") {
+		return r.refElement(name) // a nameref's target a[i]
+	}
+	if v.Kind == expand.NameRef && v.Str == "" {
+		return expand.Variable{} // a nameref without a target reads as unset
+	}
 	if v.Kind == expand.Indexed && v.List == nil {
 		// expand treats a nil list as "no list": "${empty[@]}" would
 		// give one empty field instead of none.
