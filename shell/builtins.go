@@ -81,8 +81,7 @@ func builtinExit(r *Runner, args []string) int {
 		}
 	}
 	if len(args) > 2 {
-		r.errf("exit: too many arguments")
-		return 1
+		return r.tooManyArgs("exit")
 	}
 	r.exit(status)
 	return status
@@ -92,6 +91,9 @@ func builtinReturn(r *Runner, args []string) int {
 	if r.funcDepth == 0 && r.sourceDepth == 0 {
 		r.errf("return: can only `return' from a function or sourced script")
 		return 1
+	}
+	if len(args) > 2 {
+		return r.tooManyArgs("return")
 	}
 	status := r.lastStatus
 	if len(args) > 1 {
@@ -108,8 +110,19 @@ func builtinReturn(r *Runner, args []string) int {
 	return status
 }
 
+// tooManyArgs reports extra operands of the special builtin name. As in
+// bash, it abandons the top-level command (posix mode: ends the shell).
+func (r *Runner) tooManyArgs(name string) int {
+	r.errf("%s: too many arguments", name)
+	r.abandon()
+	return 1
+}
+
 func builtinBreak(r *Runner, args []string) int {
 	n := 1
+	if len(args) > 2 {
+		return r.tooManyArgs(args[0])
+	}
 	if len(args) > 1 {
 		var err error
 		n, err = strconv.Atoi(args[1])
@@ -392,6 +405,9 @@ func builtinSource(r *Runner, args []string) int {
 
 func builtinShift(r *Runner, args []string) int {
 	n := 1
+	if len(args) > 2 {
+		return r.tooManyArgs("shift")
+	}
 	if len(args) > 1 {
 		var err error
 		n, err = strconv.Atoi(args[1])

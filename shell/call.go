@@ -423,13 +423,19 @@ func (r *Runner) assignError(err error) int {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)
+	r.abandon()
+	return 1
+}
+
+// abandon ends the top-level command after an error that bash does not
+// treat as fatal outside posix mode: the shell goes on with the next
+// line (a -c string ends). An interactive shell only fails the command.
+func (r *Runner) abandon() {
 	switch {
-	case r.optionOn(setOptions, "posix") && !r.opts.Interactive:
+	case r.opts.Interactive:
+	case r.optionOn(setOptions, "posix"):
 		r.exit(1)
-	case !r.opts.Interactive:
-		// bash abandons the rest of the top-level command and goes on
-		// with the next one.
+	default:
 		r.discard = true
 	}
-	return 1
 }

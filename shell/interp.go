@@ -107,15 +107,24 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	if err == nil {
 		execLast := r.execLast
 		r.execLast = false
+		skipLine := uint(0)
 		for i, st := range f.Stmts {
 			if r.stop() {
 				break
+			}
+			if st.Pos().Line() == skipLine {
+				continue // the rest of a line a failed assignment abandoned
 			}
 			echo.upTo(r, st)
 			if execLast && i == len(f.Stmts)-1 {
 				r.tryExecLast(st)
 			}
-			r.topStmt(st)
+			if r.topStmt(st) {
+				if name == "-c" {
+					break // bash abandons all of a -c string
+				}
+				skipLine = st.End().Line()
+			}
 		}
 		return r.lastStatus
 	}
@@ -215,12 +224,15 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-func (r *Runner) topStmt(st *syntax.Stmt) {
+// It reports whether an error abandoned the statement (see discard).
+func (r *Runner) topStmt(st *syntax.Stmt) bool {
 	r.guard(func() { r.stmt(st) })
 	if r.discard {
 		r.discard = false
 		r.lastStatus = 1
+		return true
 	}
+	return false
 }
 
 // guard runs f, turning a panic in it into an internal error of r (a
@@ -262,6 +274,7 @@ func (r *Runner) syntaxError(name string, err error) {
 // each statement runs as soon as it is parsed, so commands in the script
 // can read the lines after them from the same input.
 func (r *Runner) RunReader(rd io.Reader, name string) int {
+	r.sh.inputFlag = "s"
 	r.script = name
 	p := newParser(false)
 	eachStmt(p, verboseReader{r, rd}, func(st *syntax.Stmt, err error) bool {
@@ -913,6 +926,7 @@ func (r *Runner) SetParams(arg0 string, params []string) {
 
 // RunCommand runs the program given to gosh -c.
 func (r *Runner) RunCommand(src string) int {
+	r.sh.inputFlag = "c"
 	return r.RunSource([]byte(src), "-c")
 }
 

@@ -27,7 +27,7 @@ func (o *option) get(r *Runner) bool {
 	if o.field != nil {
 		return *o.field(&r.opts)
 	}
-	return o.def(&r.opts) != (r.opts.Stubs&(1<<o.bit) != 0)
+	return o.def(&r.opts) != (r.opts.Stubs[o.bit/64]&(1<<(o.bit%64)) != 0)
 }
 
 func (o *option) set(r *Runner, v bool) {
@@ -36,9 +36,9 @@ func (o *option) set(r *Runner, v bool) {
 		return
 	}
 	if v != o.def(&r.opts) {
-		r.opts.Stubs |= 1 << o.bit
+		r.opts.Stubs[o.bit/64] |= 1 << (o.bit % 64)
 	} else {
-		r.opts.Stubs &^= 1 << o.bit
+		r.opts.Stubs[o.bit/64] &^= 1 << (o.bit % 64)
 	}
 }
 
@@ -122,6 +122,27 @@ func findOption(list []option, name string) *option {
 	return nil
 }
 
+// dashFlags is $-: the letters of the set options that are on, in bash's
+// order, then c for a -c string or s for commands read from stdin.
+func (r *Runner) dashFlags() string {
+	var b strings.Builder
+	for _, c := range []byte("abefhikmnptuvxBCEHPT") {
+		if c == 'i' {
+			if r.opts.Interactive {
+				b.WriteByte(c)
+			}
+			continue
+		}
+		for i := range setOptions {
+			if setOptions[i].short == c && setOptions[i].get(r) {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteString(r.sh.inputFlag)
+	return b.String()
+}
+
 // optionOn reports whether the option name of list is on.
 func (r *Runner) optionOn(list []option, name string) bool {
 	o := findOption(list, name)
@@ -154,6 +175,16 @@ func (r *Runner) SetOption(name string, v bool) error {
 		other := map[string]string{"vi": "emacs", "emacs": "vi"}[o.name]
 		findOption(setOptions, other).set(r, false)
 	}
+	return nil
+}
+
+// SetShopt sets a shopt option by name (gosh -O name, +O name).
+func (r *Runner) SetShopt(name string, v bool) error {
+	o := findOption(shoptOptions, name)
+	if o == nil {
+		return fmt.Errorf("%s: invalid shell option name", name)
+	}
+	o.set(r, v)
 	return nil
 }
 

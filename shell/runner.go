@@ -27,6 +27,7 @@ type shared struct {
 	rnd         *rand.Rand
 	rndMu       sync.Mutex
 	exe         string // path of the gosh binary, for re-exec
+	inputFlag   string // "c" or "s" in $-: where the commands come from
 	stderrMu    sync.Mutex
 	hooks       hooks
 	sigs        sigState
@@ -71,28 +72,12 @@ type Options struct {
 	// Stubs holds bash options gosh accepts but does not act on (see
 	// options.go), one bit each, set when the option differs from its
 	// default.
-	Stubs uint64
+	Stubs [2]uint64
 	// Trace traces every pipeline of two or more stages (set -o trace).
 	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases bool
-}
-
-// flags returns $-.
-func (o *Options) flags() string {
-	var b strings.Builder
-	for _, f := range []struct {
-		c  byte
-		on bool
-	}{{'a', o.Allexport}, {'e', o.Errexit}, {'f', o.Noglob}, {'h', o.Hashall},
-		{'i', o.Interactive}, {'m', o.Monitor}, {'n', o.Noexec}, {'u', o.Nounset},
-		{'v', o.Verbose}, {'x', o.Xtrace}, {'C', o.Noclobber}} {
-		if f.on {
-			b.WriteByte(f.c)
-		}
-	}
-	return b.String()
 }
 
 // A Runner interprets shell programs. New returns one on the process's own
@@ -289,6 +274,7 @@ func (r *Runner) initVars() {
 		set("HOSTNAME", h, false)
 	}
 	set("GOSH_VERSION", Version, false)
+	r.initBashVars(set)
 	r.vars.envDirty = true
 }
 

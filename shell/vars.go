@@ -258,7 +258,7 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			}
 			return expand.Variable{Set: true, Kind: expand.Indexed, List: list}
 		case "-":
-			return str(r.opts.flags())
+			return str(r.dashFlags())
 		case "0":
 			return str(r.arg0)
 		}
