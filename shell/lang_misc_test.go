@@ -13,6 +13,10 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "nameref-unset-and-empty", script: `x=X; typeset -n ref=x; unset ref; echo "x=${x-unset}"; declare -p ref; y=1; typeset -n r2=y; unset -n r2; echo "y=$y"; declare -p r2 2>/dev/null || echo gone; typeset -n e; echo "e=$e"; z=Z; e=z; echo "e=$e"; typeset -n -x xr=z; env | grep '^xr='`, want: "x=unset\ndeclare -n ref=\"x\"\ny=1\ngone\ne=\ne=Z\nxr=z\n"},
 	{name: "nameref-empty-nounset", script: `typeset -n ref; echo "[$ref]"; set -u; echo "[$ref]"; echo not`, want: "[]\n", status: 1},
 	{name: "assign-error-abandons-command", script: "readonly x=1\nx=2\necho st=$?\nf() { x=3; echo in; }\nf\necho out=$?\n{ x=4; echo blk; }\necho end", want: "st=1\nout=1\nend\n"},
+	{name: "special-builtin-too-many-args", script: "set -- a b\nshift 1 x; echo same\necho st=$? $#\nfor i in 1 2; do continue 1 x; done\necho st=$?\nf() { return 1 2; echo in; }\nf\necho st=$?\nexit 3 4\necho st=$?", want: "st=1 2\nst=1\nst=1\nst=1\n"},
+	{name: "kill-l-exit", script: `kill -l 0 INT 130 exit`, want: "EXIT\n2\nINT\n0\n"},
+	{name: "startup-vars", script: `test -n "$OSTYPE" && echo ostype; case $_ in "") echo empty;; *) echo set;; esac`, want: "ostype\nset\n"},
+	{name: "shopt-late-stubs", script: `shopt -s xpg_echo varredir_close; shopt -p xpg_echo varredir_close; shopt -u xpg_echo; shopt -q xpg_echo; echo $?`, want: "shopt -s xpg_echo\nshopt -s varredir_close\n1\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
