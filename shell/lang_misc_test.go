@@ -17,6 +17,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "kill-l-exit", script: `kill -l 0 INT 130 exit`, want: "EXIT\n2\nINT\n0\n"},
 	{name: "startup-vars", script: `test -n "$OSTYPE" && echo ostype; case $_ in "") echo empty;; *) echo set;; esac`, want: "ostype\nset\n"},
 	{name: "shopt-late-stubs", script: `shopt -s xpg_echo varredir_close; shopt -p xpg_echo varredir_close; shopt -u xpg_echo; shopt -q xpg_echo; echo $?`, want: "shopt -s xpg_echo\nshopt -s varredir_close\n1\n"},
+	{name: "redirect-target-expansion", script: "touch one-bar two-a two-b\necho hi > one-*\ncat one-bar\necho esc > one-\\*\ncat 'one-*'\nf='a b'\necho x > $f\necho st=$?\necho x > two-*\necho st=$?\necho x > {c,d}\necho st=$?\ne=\necho x > $e\necho st=$?\nls", want: "hi\nesc\nst=1\nst=1\nst=1\nst=1\none-*\none-bar\ns.sh\ntwo-a\ntwo-b\n", stderr: false},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }

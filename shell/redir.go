@@ -80,8 +80,12 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 		return 0
 	}
 
-	word, err := r.literal(rd.Word)
+	word, err := r.redirTarget(rd)
 	if err != nil {
+		if _, ok := err.(ambiguousRedirect); ok {
+			r.errf("%v", err)
+			return 1
+		}
 		return r.expandError(err)
 	}
 	switch rd.Op {
@@ -386,4 +390,29 @@ func literalBody(delim, body *syntax.Word) (string, bool) {
 		b.WriteString(lit.Value)
 	}
 	return b.String(), true
+}
+
+// An ambiguousRedirect is a file redirection whose word expands to other
+// than one field; it holds the word as written, for the message.
+type ambiguousRedirect string
+
+func (e ambiguousRedirect) Error() string { return string(e) + ": ambiguous redirect" }
+
+// redirTarget expands the word of rd. The file name of a redirection to
+// or from a file is expanded as a command's words are (brace expansion,
+// splitting, pathname expansion), as in bash, and must give one field.
+func (r *Runner) redirTarget(rd *syntax.Redirect) (string, error) {
+	switch rd.Op {
+	case syntax.RdrIn, syntax.RdrOut, syntax.ClbOut, syntax.AppOut, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
+	default:
+		return r.literal(rd.Word)
+	}
+	fs, err := r.fields(rd.Word)
+	if err != nil {
+		return "", err
+	}
+	if len(fs) != 1 {
+		return "", ambiguousRedirect(nodeText(rd.Word))
+	}
+	return fs[0], nil
 }
