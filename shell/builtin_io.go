@@ -561,6 +561,7 @@ func builtinRead(r *Runner, args []string) int {
 		r.errf("read: read error: %d: %v", fd, unwrapSyscall(err))
 		return 1
 	}
+	line = strings.ReplaceAll(line, "\x00", "") // bash drops NUL bytes
 	if timedOut {
 		r.assignRead(line, args, arrayName, raw, exact || nchars >= 0)
 		return 142
@@ -597,6 +598,9 @@ func (r *Runner) assignRead(line string, names []string, arrayName string, raw, 
 	}
 	if arrayName != "" {
 		fields := readSplit(line, ifs, -1, raw)
+		if line == "" {
+			fields = nil // an empty line gives no element, whatever IFS is
+		}
 		if err := r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields}); err != nil {
 			r.errf("read: %v", err)
 		}
