@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
@@ -436,6 +437,9 @@ func printfEscape(s string) (string, int, bool) {
 
 // shellQuoteBash quotes like bash's printf %q.
 func shellQuoteBash(s string) string {
+	if hasControl(s) || !utf8.ValidString(s) {
+		return ansiQuoteBytes(s)
+	}
 	if s == "" {
 		return "''"
 	}
@@ -445,13 +449,39 @@ func shellQuoteBash(s string) string {
 		case c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' || c == '+' || c == '=' || c == '@' || c == '%' ||
 			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c > 127:
 			b.WriteRune(c)
-		case c == '\n':
-			return "$'" + strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`).Replace(s) + "'"
 		default:
 			b.WriteByte('\\')
 			b.WriteRune(c)
 		}
 	}
+	return b.String()
+}
+
+// ansiQuoteBytes is ansiQuote that also writes each byte of s that is not
+// part of valid UTF-8 as an octal escape, as bash's printf %q does.
+func ansiQuoteBytes(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		if i > 0 {
+			q := ansiQuote(s[:i])
+			b.WriteString(q[2 : len(q)-1])
+		}
+		if i < len(s) {
+			fmt.Fprintf(&b, "\\%03o", s[i])
+			i++
+		}
+		s = s[i:]
+	}
+	b.WriteString("'")
 	return b.String()
 }
 

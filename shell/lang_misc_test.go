@@ -20,6 +20,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "redirect-target-expansion", script: "touch one-bar two-a two-b\necho hi > one-*\ncat one-bar\necho esc > one-\\*\ncat 'one-*'\nf='a b'\necho x > $f\necho st=$?\necho x > two-*\necho st=$?\necho x > {c,d}\necho st=$?\ne=\necho x > $e\necho st=$?\nls", want: "hi\nesc\nst=1\nst=1\nst=1\nst=1\none-*\none-bar\ns.sh\ntwo-a\ntwo-b\n", stderr: false},
 	{name: "lastpipe", script: `echo a | read x; echo "x=$x"; shopt -s lastpipe; seq 2 | mapfile m; echo ${#m[@]}; echo hi | read x; echo "x=$x"; printf '1\n2\n' | while read l; do last=$l; done; echo "last=$last"; false | true; echo ${PIPESTATUS[@]}; f() { echo q | return 4; echo no; }; f; echo st=$?; echo q | exit 3; echo not`, want: "x=\n2\nx=hi\nlast=2\n1 0\nst=4\n", status: 3},
 	{name: "read-mapfile-nul", script: `printf '.\000.\n' | { read s; echo ${#s}; }; printf '.\000.' | { read -n 3 s; echo ${#s}; }; printf '%s\0' 1 3 | { mapfile -d '' a; printf '[%s]' "${a[@]}"; echo; }; printf '.\000.\nx\n' | { mapfile -t L; printf '[%s]' "${L[@]}"; echo; }; IFS=; echo | { read -a a; echo ${#a[@]}; }`, want: "2\n2\n[1][3]\n[.][x]\n0\n"},
+	{name: "printf-q-bytes", script: `printf '%q\n' "$(printf 'a\nb\001c')" $'\xff' $'a\xce' 'a b' $'\t'`, want: "$'a\\nb\\001c'\n$'\\377'\n$'a\\316'\na\\ b\n$'\\t'\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
