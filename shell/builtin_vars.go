@@ -56,13 +56,102 @@ func (r *Runner) declClause(dc *syntax.DeclClause) int {
 		case as.Naked:
 			items = append(items, declItem{name: as.Name.Value})
 		default:
+			as, err := r.expandDeclAssign(as)
+			if err != nil {
+				return r.expandError(err)
+			}
 			items = append(items, declItem{name: as.Name.Value, assign: as, append: as.Append})
 		}
 	}
 	if r.opts.Xtrace {
-		r.trace(variant + " " + strings.Join(words, " "))
+		r.traceDecl(variant, words, items)
 	}
 	return r.declare(variant, words, items)
+}
+
+// expandDeclAssign expands the value of a declare/local assignment before
+// the command runs, as bash does (local x=$x reads the outer x): it
+// returns a copy holding the expanded value quoted, or as itself when
+// the value is an array with [subscript]= elements.
+func (r *Runner) expandDeclAssign(as *syntax.Assign) (*syntax.Assign, error) {
+	lit := func(s string) *syntax.Word {
+		return &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: s}}}
+	}
+	cp := *as
+	if as.Array == nil {
+		val := ""
+		if as.Value != nil {
+			var err error
+			if val, err = r.literal(r.colonTildes(as.Value)); err != nil {
+				return nil, err
+			}
+		}
+		cp.Value = lit(val)
+		return &cp, nil
+	}
+	var words []*syntax.Word
+	for _, el := range as.Array.Elems {
+		if el.Index != nil || el.Value == nil {
+			return as, nil
+		}
+		words = append(words, el.Value)
+	}
+	fs, err := r.fields(words...)
+	if err != nil {
+		return nil, err
+	}
+	arr := &syntax.ArrayExpr{Lparen: as.Array.Lparen, Rparen: as.Array.Rparen}
+	for _, f := range fs {
+		arr.Elems = append(arr.Elems, &syntax.ArrayElem{Value: lit(f)})
+	}
+	cp.Array = arr
+	return &cp, nil
+}
+
+// traceDecl traces declare, local, export or readonly as bash does: an
+// array value first as name=('v' ...), then the command with its words,
+// then for export and readonly each assignment made.
+func (r *Runner) traceDecl(variant string, words []string, items []declItem) {
+	args := append([]string{variant}, words...)
+	var after []string
+	for _, it := range items {
+		op := "="
+		if it.append {
+			op = "+="
+		}
+		switch {
+		case it.assign != nil && it.assign.Array != nil:
+			var q []string
+			for _, el := range it.assign.Array.Elems {
+				if sq, ok := el.Value.Parts[0].(*syntax.SglQuoted); ok && el.Index == nil && len(el.Value.Parts) == 1 {
+					q = append(q, "'"+strings.ReplaceAll(sq.Value, "'", `'\''`)+"'")
+				} else if el.Index != nil {
+					q = append(q, "["+nodeText(el.Index)+"]="+nodeText(el.Value))
+				} else {
+					q = append(q, nodeText(el.Value))
+				}
+			}
+			r.trace(it.name + op + "(" + strings.Join(q, " ") + ")")
+			args = append(args, it.name)
+		case it.assign != nil || it.value != nil:
+			val := ""
+			if it.value != nil {
+				val = *it.value
+			} else if sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted); ok {
+				val = sq.Value
+			}
+			args = append(args, it.name+op+val)
+			after = append(after, it.name+op+shellQuote(val))
+		default:
+			args = append(args, it.name)
+		}
+	}
+	r.trace(quoteArgs(args))
+	if variant == "export" || variant == "readonly" {
+		for _, a := range after {
+			r.trace(a)
+		}
+	}
 }
 
 func parseDeclWord(f string) declItem {

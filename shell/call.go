@@ -26,12 +26,9 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	if len(ce.Args) == 0 {
 		// Assignments only: they change the shell's variables.
 		for _, as := range ce.Assigns {
-			if err := r.assign(as, false); err != nil {
+			if err := r.assignTraced(as, false); err != nil {
 				return r.assignError(err)
 			}
-		}
-		if r.opts.Xtrace {
-			r.trace(assignTrace(ce.Assigns, r))
 		}
 		if r.cmdSubstRan {
 			return r.cmdSubstStatus
@@ -58,7 +55,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	}
 	if len(args) == 0 {
 		for _, as := range ce.Assigns {
-			if err := r.assign(as, false); err != nil {
+			if err := r.assignTraced(as, false); err != nil {
 				return r.assignError(err)
 			}
 		}
@@ -67,8 +64,8 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 		}
 		return 0
 	}
-	if r.opts.Xtrace {
-		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
+	if r.opts.Xtrace && len(ce.Assigns) == 0 {
+		r.trace(quoteArgs(args))
 	}
 	name := args[0]
 	r.setLastArg(args[len(args)-1])
@@ -80,7 +77,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 		// runs: they go into that program's environment.
 		if isSpecialBuiltin(name) && name != "exec" && r.funcs[name] == nil {
 			for _, as := range ce.Assigns {
-				if err := r.assign(as, false); err != nil {
+				if err := r.assignTraced(as, false); err != nil {
 					return r.assignError(err)
 				}
 			}
@@ -88,12 +85,15 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			r.vars.pushFrame()
 			r.vars.ensureFrame()
 			for _, as := range ce.Assigns {
-				if err := r.assign(as, true); err != nil {
+				if err := r.assignTraced(as, true); err != nil {
 					r.vars.popFrame()
 					return r.assignError(err)
 				}
 			}
 			defer r.vars.popFrame()
+		}
+		if r.opts.Xtrace {
+			r.trace(quoteArgs(args)) // after the assignments' lines, as in bash
 		}
 	}
 	return r.run(args)
@@ -380,17 +380,37 @@ func errnoText(e syscall.Errno) error {
 	return errors.New(s)
 }
 
+// assignTraced is assign for an assignment word of a simple command:
+// under set -x each is traced on its own line, once its value is
+// expanded and before it is made (so PS4 still sees the old value).
+func (r *Runner) assignTraced(as *syntax.Assign, prefix bool) error {
+	if !r.opts.Xtrace {
+		return r.assign(as, prefix)
+	}
+	r.traceAssign = true
+	defer func() { r.traceAssign = false }()
+	return r.assign(as, prefix)
+}
+
 // assign performs one assignment. local makes it in the innermost frame
 // (used for prefix assignments to a command, which are exported).
 func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	name := as.Name.Value
 	var v expand.Variable
 	if as.Array != nil {
+		if r.traceAssign {
+			r.traceAssign = false
+			r.trace(nodeText(as))
+		}
 		return r.assignArray(as, prefix)
 	}
 	val, err := r.literal(r.colonTildes(as.Value))
 	if err != nil {
 		return err
+	}
+	if r.traceAssign {
+		r.traceAssign = false
+		r.trace(assignText(as, val))
 	}
 	if as.Index != nil {
 		return r.assignIndex(name, as.Index, val, as.Append)

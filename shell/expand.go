@@ -178,6 +178,7 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 		pr.Close()
 	}()
 	sub := r.subshellCopy()
+	sub.substDepth++
 	sub.fds.set(1, newFdRef(pw))
 	// As in bash, a command substitution runs without set -e unless
 	// inherit_errexit or posix mode is on.
@@ -246,6 +247,7 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 		return "", err
 	}
 	sub := r.subshellCopy()
+	sub.substDepth++
 	// Unlike other subshells, this one runs while r goes on: it must not
 	// share the maps r writes in place.
 	sub.hash = maps.Clone(r.hash)

@@ -21,6 +21,9 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "lastpipe", script: `echo a | read x; echo "x=$x"; shopt -s lastpipe; seq 2 | mapfile m; echo ${#m[@]}; echo hi | read x; echo "x=$x"; printf '1\n2\n' | while read l; do last=$l; done; echo "last=$last"; false | true; echo ${PIPESTATUS[@]}; f() { echo q | return 4; echo no; }; f; echo st=$?; echo q | exit 3; echo not`, want: "x=\n2\nx=hi\nlast=2\n1 0\nst=4\n", status: 3},
 	{name: "read-mapfile-nul", script: `printf '.\000.\n' | { read s; echo ${#s}; }; printf '.\000.' | { read -n 3 s; echo ${#s}; }; printf '%s\0' 1 3 | { mapfile -d '' a; printf '[%s]' "${a[@]}"; echo; }; printf '.\000.\nx\n' | { mapfile -t L; printf '[%s]' "${L[@]}"; echo; }; IFS=; echo | { read -a a; echo ${#a[@]}; }`, want: "2\n2\n[1][3]\n[.][x]\n0\n"},
 	{name: "printf-q-bytes", script: `printf '%q\n' "$(printf 'a\nb\001c')" $'\xff' $'a\xce' 'a b' $'\t'`, want: "$'a\\nb\\001c'\n$'\\377'\n$'a\\316'\na\\ b\n$'\\t'\n"},
+	{name: "xtrace-assignments", stderr: true, script: `PS4='+$x:'; set -x; x=1 x=2; y='a b' true; a=(1); a+=(2); a[$x]=q; z+=s; echo $(echo in); eval 'echo ev'`, want: "in\nev\n--stderr--\n+:x=1\n+1:x=2\n+2:y='a b'\n+2:true\n+2:a=(1)\n+2:a+=(2)\n+2:a[$x]=q\n+2:z+=s\n++2:echo in\n+2:echo in\n+2:eval 'echo ev'\n++2:echo ev\n"},
+	{name: "xtrace-declare", stderr: true, script: `set -x; export e=1; readonly r=2 q; f() { local PS4='- ' v; echo f; }; f; a=(1); declare a+=(2 'x y')`, want: "f\n--stderr--\n+ export e=1\n+ e=1\n+ readonly r=2 q\n+ r=2\n+ f\n+ local 'PS4=- ' v\n- echo f\n+ a=(1)\n+ a+=('2' 'x y')\n+ declare a\n"},
+	{name: "local-value-reads-outer", script: `x=1; f() { local x=$x; local -a y=($x 2); echo $x ${y[@]}; }; f`, want: "1 1 2\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }

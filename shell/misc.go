@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/syntax"
@@ -45,6 +46,12 @@ func (r *Runner) trace(line string) {
 		ps4 = s
 	}
 	r.opts.Xtrace = true
+	// As in bash, the first character of PS4 is repeated once for each
+	// level of eval, source and command substitution.
+	if n := r.evalDepth + r.sourceDepth + r.substDepth; n > 0 && ps4 != "" {
+		_, size := utf8.DecodeRuneInString(ps4)
+		ps4 = strings.Repeat(ps4[:size], n) + ps4
+	}
 	r.sh.stderrMu.Lock()
 	fmt.Fprintf(r.fds.writer(2), "%s%s\n", ps4, line)
 	r.sh.stderrMu.Unlock()
@@ -72,16 +79,17 @@ func (r *Runner) ExpandPrompt(s string) string {
 	return out
 }
 
-func assignTrace(as []*syntax.Assign, r *Runner) string {
-	var b strings.Builder
-	for _, a := range as {
-		v := r.vars.get(a.Name.Value)
-		b.WriteString(a.Name.Value + "=" + shellQuote(v.Str) + " ")
+// assignText is how set -x shows the assignment as of value val:
+// name=val, name+=val or name[subscript]=val, the value quoted.
+func assignText(as *syntax.Assign, val string) string {
+	name := as.Name.Value
+	if as.Index != nil {
+		name += "[" + nodeText(as.Index) + "]"
 	}
-	if b.Len() > 0 && len(as) > 0 {
-		return strings.TrimSuffix(b.String(), " ")
+	if as.Append {
+		name += "+"
 	}
-	return b.String()
+	return name + "=" + shellQuote(val)
 }
 
 // builtinExec replaces the shell with a program, or with no program

@@ -275,7 +275,7 @@ func (r *Runner) prepareStage(s *stage) bool {
 		}
 	}
 	for _, as := range ce.Assigns {
-		if err := sub.assign(as, false); err != nil {
+		if err := sub.assignTraced(as, false); err != nil {
 			s.failed, s.fail = true, sub.assignError(err)
 			sub.fds.release()
 			return false

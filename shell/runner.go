@@ -130,6 +130,7 @@ type Runner struct {
 	declAssoc      bool            // an assignment under declare -A
 	cmdSubstStatus int
 	cmdSubstRan    bool
+	traceAssign    bool // set -x: assign traces the assignment it makes
 	inTrap         bool
 	optPos         int // getopts: position in a clustered option word
 	optIndSeen     int // getopts: OPTIND value it last set
@@ -140,6 +141,7 @@ type Runner struct {
 	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
 	evalDepth      int // nesting of eval, bounded like functions
+	substDepth     int // nesting of command and process substitutions
 	// tracer traces the pipeline startPipeline is starting (nil: none);
 	// startHook adjusts the next child this runner starts. Neither is
 	// copied into subshells: they belong to one pipeline's start.
@@ -312,6 +314,7 @@ func (r *Runner) subshellCopy() *Runner {
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
 		evalDepth:   r.evalDepth,
+		substDepth:  r.substDepth,
 		childHook:   r.childHook,
 	}
 	s.funcsShared = true
