@@ -388,7 +388,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 	var status int
 	if len(st.Redirs) > 0 && !isPipe(st.Cmd) {
 		mark := r.procSubstMark()
-		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) {
+		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) && !r.aliasApplies(ce) {
 			status = r.callRedirected(ce, st.Redirs)
 		} else if isBareExec(st.Cmd) {
 			// exec with only redirections changes the shell's own fds;

@@ -24,6 +24,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "xtrace-assignments", stderr: true, script: `PS4='+$x:'; set -x; x=1 x=2; y='a b' true; a=(1); a+=(2); a[$x]=q; z+=s; echo $(echo in); eval 'echo ev'`, want: "in\nev\n--stderr--\n+:x=1\n+1:x=2\n+2:y='a b'\n+2:true\n+2:a=(1)\n+2:a+=(2)\n+2:a[$x]=q\n+2:z+=s\n++2:echo in\n+2:echo in\n+2:eval 'echo ev'\n++2:echo ev\n"},
 	{name: "xtrace-declare", stderr: true, script: `set -x; export e=1; readonly r=2 q; f() { local PS4='- ' v; echo f; }; f; a=(1); declare a+=(2 'x y')`, want: "f\n--stderr--\n+ export e=1\n+ e=1\n+ readonly r=2 q\n+ r=2\n+ f\n+ local 'PS4=- ' v\n- echo f\n+ a=(1)\n+ a+=('2' 'x y')\n+ declare a\n"},
 	{name: "local-value-reads-outer", script: `x=1; f() { local x=$x; local -a y=($x 2); echo $x ${y[@]}; }; f`, want: "1 1 2\n"},
+	{name: "alias-with-redirects", script: "shopt -s expand_aliases\nalias e_='echo x'\n>a e_ 1\ne_ >b 2\ne_ 3 >c\ncat a b c", want: "x 1\nx 2\nx 3\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
