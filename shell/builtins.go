@@ -387,6 +387,20 @@ func builtinSource(r *Runner, args []string) int {
 		oldScript := r.script
 		r.script = name
 		r.stmts(f.Stmts)
+		// The RETURN trap also fires when a sourced file ends (in a
+		// function only under set -T, which lets functions inherit it).
+		if h := r.traps["RETURN"]; h != "" && (r.funcDepth == 0 || r.opts.Functrace) && !r.exiting {
+			returning, status := r.returning, r.lastStatus
+			if returning {
+				r.lastStatus = 0 // bash: $? there is return's own status
+			}
+			r.returning = false
+			r.runTrap(h)
+			r.returning = returning
+			if !r.exiting {
+				r.lastStatus = status
+			}
+		}
 		r.script = oldScript
 		r.popCall()
 	}

@@ -339,6 +339,9 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		return
 	}
 	r.debugTrap(st)
+	if r.exiting {
+		return // the DEBUG trap exited (or failed under set -e)
+	}
 	status := r.stmtSync(st)
 	r.lastStatus = status
 	if setsPipeStatus(st.Cmd) {
@@ -692,12 +695,16 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			status = r.lastStatus
 		}
 	case *syntax.CStyleLoop:
+		// bash runs the DEBUG trap before each of the three expressions.
+		line := c.Pos().Line()
+		r.debugTrapAt(line, c)
 		if l.Init != nil {
 			if _, err := r.arith(l.Init); err != nil {
 				return r.expandError(err)
 			}
 		}
 		for !r.stop() {
+			r.debugTrapAt(line, c)
 			if l.Cond != nil {
 				n, err := r.arith(l.Cond)
 				if err != nil {
@@ -712,6 +719,7 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 				break
 			}
 			status = r.lastStatus
+			r.debugTrapAt(line, c)
 			if l.Post != nil {
 				if _, err := r.arith(l.Post); err != nil {
 					return r.expandError(err)

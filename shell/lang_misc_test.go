@@ -25,6 +25,9 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "xtrace-declare", stderr: true, script: `set -x; export e=1; readonly r=2 q; f() { local PS4='- ' v; echo f; }; f; a=(1); declare a+=(2 'x y')`, want: "f\n--stderr--\n+ export e=1\n+ e=1\n+ readonly r=2 q\n+ r=2\n+ f\n+ local 'PS4=- ' v\n- echo f\n+ a=(1)\n+ a+=('2' 'x y')\n+ declare a\n"},
 	{name: "local-value-reads-outer", script: `x=1; f() { local x=$x; local -a y=($x 2); echo $x ${y[@]}; }; f`, want: "1 1 2\n"},
 	{name: "alias-with-redirects", script: "shopt -s expand_aliases\nalias e_='echo x'\n>a e_ 1\ne_ >b 2\ne_ 3 >c\ncat a b c", want: "x 1\nx 2\nx 3\n"},
+	{name: "debug-trap-exit-and-arith-for", script: "trap 'echo \"[$LINENO]\"' DEBUG\nfor (( i=0; i < 2; i++ )); do\n  :\ndone\ntrap 'echo dbg; exit 42' DEBUG\necho not", want: "[2]\n[2]\n[3]\n[2]\n[2]\n[3]\n[2]\n[2]\n[5]\ndbg\n", status: 42},
+	{name: "debug-trap-errexit", script: "set -e\nd() { return 3; }\ntrap d DEBUG\necho not", status: 3},
+	{name: "return-trap-source", script: "printf 'echo in\\nreturn 4\\necho no\\n' > r.sh\nprintf 'false\\n' > f.sh\ntrap 'echo ret $?' RETURN\nf() { :; }\nf\n. ./r.sh\necho st=$?\n. ./f.sh\necho st=$?", want: "in\nret 0\nst=4\nret 1\nst=1\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
