@@ -142,6 +142,7 @@ type Runner struct {
 	sourceDepth    int
 	evalDepth      int // nesting of eval, bounded like functions
 	substDepth     int // nesting of command and process substitutions
+	bashpid        int // $BASHPID of an in-process subshell, once read
 	// tracer traces the pipeline startPipeline is starting (nil: none);
 	// startHook adjusts the next child this runner starts. Neither is
 	// copied into subshells: they belong to one pipeline's start.

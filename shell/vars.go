@@ -2,7 +2,6 @@ package shell
 
 import (
 	"maps"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -300,7 +299,7 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			return v
 		}
 	case "BASHPID":
-		return str(strconv.Itoa(os.Getpid()))
+		return str(strconv.Itoa(r.bashPid()))
 	case "SHELLOPTS", "BASHOPTS":
 		v := r.vars.get(name)
 		if name == "SHELLOPTS" {
