@@ -28,7 +28,8 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "debug-trap-exit-and-arith-for", script: "trap 'echo \"[$LINENO]\"' DEBUG\nfor (( i=0; i < 2; i++ )); do\n  :\ndone\ntrap 'echo dbg; exit 42' DEBUG\necho not", want: "[2]\n[2]\n[3]\n[2]\n[2]\n[3]\n[2]\n[2]\n[5]\ndbg\n", status: 42},
 	{name: "debug-trap-errexit", script: "set -e\nd() { return 3; }\ntrap d DEBUG\necho not", status: 3},
 	{name: "return-trap-source", script: "printf 'echo in\\nreturn 4\\necho no\\n' > r.sh\nprintf 'false\\n' > f.sh\ntrap 'echo ret $?' RETURN\nf() { :; }\nf\n. ./r.sh\necho st=$?\n. ./f.sh\necho st=$?", want: "in\nret 0\nst=4\nret 1\nst=1\n"},
-	{name: "bashpid-subshells", script: `p=$BASHPID; [ "$p" = $$ ] && echo main; ( c=$BASHPID; [ -n "$c" ] && [ "$c" != "$p" ] && [ "$c" = "$BASHPID" ] && echo sub ); c=$(echo $BASHPID); [ -n "$c" ] && [ "$c" != "$p" ] && echo cmdsub; ( kill -0 $BASHPID ) 2>/dev/null; echo $?`, want: "main\nsub\ncmdsub\n1\n"},
+	{name: "bashpid-subshells", script: `p=$BASHPID; [ "$p" = $$ ] && echo main; ( c=$BASHPID; [ -n "$c" ] && [ "$c" != "$p" ] && [ "$c" = "$BASHPID" ] && echo sub ); c=$(echo $BASHPID); [ -n "$c" ] && [ "$c" != "$p" ] && echo cmdsub`, want: "main\nsub\ncmdsub\n"},
+	{name: "bashpid-in-process-no-process", script: `( kill -0 $BASHPID ) 2>/dev/null; echo $?`, want: "1\n", diff: "bash forks the subshell, so its BASHPID is a live process; gosh runs it in-process and gives it an id no process has"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
