@@ -66,7 +66,36 @@ func (r *Runner) declClause(dc *syntax.DeclClause) int {
 	if r.opts.Xtrace {
 		r.traceDecl(variant, words, items)
 	}
+	args := declArgs(variant, words, items)
+	r.setLastArg(args[len(args)-1])
 	return r.declare(variant, words, items)
+}
+
+// declArgs is a declaration command's words as expanded: an array value
+// shows as its name only, as bash passes it.
+func declArgs(variant string, words []string, items []declItem) []string {
+	args := append([]string{variant}, words...)
+	for _, it := range items {
+		op := "="
+		if it.append {
+			op = "+="
+		}
+		switch {
+		case it.assign != nil && it.assign.Array != nil:
+			args = append(args, it.name)
+		case it.value != nil:
+			args = append(args, it.name+op+*it.value)
+		case it.assign != nil:
+			val := ""
+			if sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted); ok {
+				val = sq.Value
+			}
+			args = append(args, it.name+op+val)
+		default:
+			args = append(args, it.name)
+		}
+	}
+	return args
 }
 
 // expandDeclAssign expands the value of a declare/local assignment before
@@ -112,7 +141,6 @@ func (r *Runner) expandDeclAssign(as *syntax.Assign) (*syntax.Assign, error) {
 // array value first as name=('v' ...), then the command with its words,
 // then for export and readonly each assignment made.
 func (r *Runner) traceDecl(variant string, words []string, items []declItem) {
-	args := append([]string{variant}, words...)
 	var after []string
 	for _, it := range items {
 		op := "="
@@ -132,7 +160,6 @@ func (r *Runner) traceDecl(variant string, words []string, items []declItem) {
 				}
 			}
 			r.trace(it.name + op + "(" + strings.Join(q, " ") + ")")
-			args = append(args, it.name)
 		case it.assign != nil || it.value != nil:
 			val := ""
 			if it.value != nil {
@@ -140,13 +167,10 @@ func (r *Runner) traceDecl(variant string, words []string, items []declItem) {
 			} else if sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted); ok {
 				val = sq.Value
 			}
-			args = append(args, it.name+op+val)
 			after = append(after, it.name+op+shellQuote(val))
-		default:
-			args = append(args, it.name)
 		}
 	}
-	r.trace(quoteArgs(args))
+	r.trace(quoteArgs(declArgs(variant, words, items)))
 	if variant == "export" || variant == "readonly" {
 		for _, a := range after {
 			r.trace(a)

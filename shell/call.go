@@ -30,6 +30,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 				return r.assignError(err)
 			}
 		}
+		r.setLastArg("") // as in bash: no command, no last argument
 		if r.cmdSubstRan {
 			return r.cmdSubstStatus
 		}
