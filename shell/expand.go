@@ -182,7 +182,7 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	sub.fds.set(1, newFdRef(pw))
 	// As in bash, a command substitution runs without set -e unless
 	// inherit_errexit or posix mode is on.
-	if !r.optionOn(shoptOptions, "inherit_errexit") && !r.optionOn(setOptions, "posix") {
+	if sub.opts.Errexit && !r.optionOn(shoptOptions, "inherit_errexit") && !r.optionOn(setOptions, "posix") {
 		sub.opts.Errexit = false
 	}
 	sub.guard(func() { sub.stmts(cs.Stmts) })
