@@ -449,14 +449,12 @@ func (r *Runner) assignError(err error) int {
 }
 
 // abandon ends the top-level command after an error that bash does not
-// treat as fatal outside posix mode: the shell goes on with the next
-// line (a -c string ends). An interactive shell only fails the command.
+// treat as fatal outside posix mode (nor in an interactive shell): the
+// shell goes on with the next line (a -c string ends).
 func (r *Runner) abandon() {
-	switch {
-	case r.opts.Interactive:
-	case r.optionOn(setOptions, "posix"):
+	if r.optionOn(setOptions, "posix") && !r.opts.Interactive {
 		r.exit(1)
-	default:
-		r.discard = true
+		return
 	}
+	r.discard = true
 }

@@ -161,6 +161,8 @@ func (r *Runner) expandError(err error) int {
 	}
 	if !r.opts.Interactive || r.subshell > 0 {
 		r.exit(1)
+	} else {
+		r.discard = true // bash drops the rest of the line
 	}
 	return 1
 }

@@ -107,13 +107,13 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	if err == nil {
 		execLast := r.execLast
 		r.execLast = false
-		skipLine := uint(0)
+		skip, skipLine := false, uint(0)
 		for i, st := range f.Stmts {
 			if r.stop() {
 				break
 			}
-			if st.Pos().Line() == skipLine {
-				continue // the rest of a line a failed assignment abandoned
+			if skip && st.Pos().Line() == skipLine && skipLine != 0 {
+				continue // the rest of a line an error abandoned
 			}
 			echo.upTo(r, st)
 			if execLast && i == len(f.Stmts)-1 {
@@ -123,7 +123,7 @@ func (r *Runner) RunSource(src []byte, name string) int {
 				if name == "-c" {
 					break // bash abandons all of a -c string
 				}
-				skipLine = st.End().Line()
+				skip, skipLine = true, st.End().Line()
 			}
 		}
 		return r.lastStatus
@@ -998,7 +998,9 @@ func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 		if r.exiting {
 			return
 		}
-		r.topStmt(st)
+		if r.topStmt(st) {
+			break // an error abandoned the rest of the line
+		}
 	}
 	if r.sh.isInterrupted() {
 		// Ctrl-C stopped the line: $? is 130 as after death by SIGINT.
