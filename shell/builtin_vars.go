@@ -68,7 +68,9 @@ func (r *Runner) declClause(dc *syntax.DeclClause) int {
 	}
 	args := declArgs(variant, words, items)
 	r.setLastArg(args[len(args)-1])
-	return r.declare(variant, words, items)
+	status := r.declare(variant, words, items)
+	r.syncOptVars() // export SHELLOPTS
+	return status
 }
 
 // declArgs is a declaration command's words as expanded: an array value
@@ -206,7 +208,9 @@ func builtinDeclare(r *Runner, args []string) int {
 		opts = false
 		items = append(items, parseDeclWord(a))
 	}
-	return r.declare(args[0], words, items)
+	status := r.declare(args[0], words, items)
+	r.syncOptVars()
+	return status
 }
 
 func (r *Runner) declare(variant string, words []string, items []declItem) int {

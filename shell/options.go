@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"mvdan.cc/sh/v3/expand"
 )
 
 // An option of set -o or shopt. Options gosh implements point at a field
@@ -31,6 +33,7 @@ func (o *option) get(r *Runner) bool {
 }
 
 func (o *option) set(r *Runner, v bool) {
+	defer r.syncOptVars()
 	if o.field != nil {
 		*o.field(&r.opts) = v
 		return
@@ -39,6 +42,47 @@ func (o *option) set(r *Runner, v bool) {
 		r.opts.Stubs[o.bit/64] |= 1 << (o.bit % 64)
 	} else {
 		r.opts.Stubs[o.bit/64] &^= 1 << (o.bit % 64)
+	}
+}
+
+// syncOptVars keeps an exported SHELLOPTS or BASHOPTS current, so that
+// child processes see the options as they are (a gosh or bash started
+// with SHELLOPTS in its environment turns those options on).
+func (r *Runner) syncOptVars() {
+	for _, name := range [...]string{"SHELLOPTS", "BASHOPTS"} {
+		v := r.vars.get(name)
+		if !v.Exported {
+			continue
+		}
+		val := r.shellOpts()
+		if name == "BASHOPTS" {
+			val = r.bashOpts()
+		}
+		if v.Str != val || !v.IsSet() {
+			v.Set, v.Kind, v.Str = true, expand.String, val
+			r.vars.set(name, v)
+			r.vars.envDirty = true
+		}
+	}
+}
+
+// importOptVars turns on the options listed in SHELLOPTS and BASHOPTS
+// from the environment, as bash does at startup.
+func (r *Runner) importOptVars() {
+	for _, name := range [...]string{"SHELLOPTS", "BASHOPTS"} {
+		v := r.vars.get(name)
+		if !v.Exported || v.Str == "" {
+			continue
+		}
+		list := setOptions
+		if name == "BASHOPTS" {
+			list = shoptOptions
+		}
+		for _, n := range strings.Split(v.Str, ":") {
+			if o := findOption(list, n); o != nil {
+				o.set(r, true)
+			}
+		}
 	}
 }
 

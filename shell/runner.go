@@ -278,6 +278,7 @@ func (r *Runner) initVars() {
 	}
 	set("GOSH_VERSION", Version, false)
 	r.initBashVars(set)
+	r.importOptVars()
 	r.vars.envDirty = true
 }
 
