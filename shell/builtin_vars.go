@@ -489,6 +489,9 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 	w := r.out()
 	for _, n := range names {
 		v := r.vars.get(n)
+		if n == "SHELLOPTS" || n == "BASHOPTS" {
+			v = runnerEnv{r}.Get(n) // computed from the options
+		}
 		if len(items) == 0 {
 			if (variant == "export" || fl.export) && !v.Exported {
 				continue

@@ -32,6 +32,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "bashpid-in-process-no-process", script: `( kill -0 $BASHPID ) 2>/dev/null; echo $?`, want: "1\n", diff: "bash forks the subshell, so its BASHPID is a live process; gosh runs it in-process and gives it an id no process has"},
 	{name: "last-arg-assignments-and-declare", script: `: foo; x=$_; echo "[$x] [$_]"; declare s=bar; echo "[$_]"; a=(1 2); echo "[$_]"; declare a=(1 2); echo "[$_]"; declare -g d=(1); echo "[$_]"`, want: "[foo] []\n[s=bar]\n[]\n[a]\n[d]\n"},
 	{name: "assign-error-rest-of-line", script: "readonly x=1\nx=2; echo same\necho next", want: "next\n"},
+	{name: "declare-p-shellopts", script: `set -o errexit; declare -p SHELLOPTS | grep -c 'declare -r SHELLOPTS=.*errexit'; shopt -s nullglob; declare -p BASHOPTS | grep -c nullglob`, want: "1\n1\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
