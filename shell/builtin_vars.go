@@ -287,6 +287,9 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 
 func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	name := it.name
+	if fl.array || fl.assoc {
+		it = arrayDeclItem(it)
+	}
 	cur := r.vars.get(name)
 	if local {
 		r.vars.ensureFrame()
@@ -380,6 +383,38 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		r.vars.envDirty = true
 	}
 	return nil
+}
+
+// arrayDeclItem reads a value "(...)" given to declare -a or -A as a
+// word (declare -a 'x=(1 2)', declare -a x=$v) as an array literal, as
+// bash does; any other item is returned as it is.
+func arrayDeclItem(it declItem) declItem {
+	val := ""
+	switch {
+	case it.value != nil:
+		val = *it.value
+	case it.assign != nil && it.assign.Array == nil && it.assign.Index == nil && it.assign.Value != nil:
+		sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted)
+		if !ok || len(it.assign.Value.Parts) != 1 {
+			return it
+		}
+		val = sq.Value
+	default:
+		return it
+	}
+	if len(val) < 2 || val[0] != '(' || val[len(val)-1] != ')' {
+		return it
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(it.name+"="+val), "")
+	if err != nil || len(f.Stmts) != 1 {
+		return it
+	}
+	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Array == nil {
+		return it
+	}
+	ce.Assigns[0].Append = it.append
+	return declItem{name: it.name, assign: ce.Assigns[0], append: it.append}
 }
 
 // declareRef makes name a nameref (declare -n) to the variable named by
