@@ -1002,6 +1002,9 @@ func builtinHelp(r *Runner, args []string) int {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if len(args) > 1 && args[1] == "--" {
+		args = append(args[:1:1], args[2:]...)
+	}
 	if len(args) > 1 {
 		status := 0
 		for _, a := range args[1:] {
