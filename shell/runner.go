@@ -140,9 +140,10 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
-	evalDepth      int // nesting of eval, bounded like functions
-	substDepth     int // nesting of command and process substitutions
-	bashpid        int // $BASHPID of an in-process subshell, once read
+	evalDepth      int          // nesting of eval, bounded like functions
+	substDepth     int          // nesting of command and process substitutions
+	bashpid        int          // $BASHPID of an in-process subshell, once read
+	asyncTop       *syntax.Stmt // a re-executed background job's statement
 	// tracer traces the pipeline startPipeline is starting (nil: none);
 	// startHook adjusts the next child this runner starts. Neither is
 	// copied into subshells: they belong to one pipeline's start.
