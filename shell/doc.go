@@ -42,6 +42,12 @@
 // process, never by an in-process subshell. A SIGINT that arrives while a
 // foreground child runs kills a script only if it killed the child too.
 //
+// Interactive features the builtins keep state for: complete's
+// completion specs and bind's readline tables are Runner fields that
+// subshells share until they change them (copy on write); Runner.Complete
+// runs a spec for the REPL's Tab. The history and fc builtins work on a
+// HistoryList, the REPL's (SetHistory) or else one in memory.
+//
 // A Runner is not safe for concurrent use; subshells get their own copy.
 // This package never imports os/exec.
 package shell

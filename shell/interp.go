@@ -193,6 +193,7 @@ func (v *verboseEcho) show(r *Runner, end int) {
 	}
 	text := v.src[v.done:end]
 	v.done = end
+	r.recordScriptHistory(text)
 	if !r.opts.Verbose {
 		return
 	}

@@ -44,6 +44,9 @@ type shared struct {
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
 
+	// hist is the command history of the history and fc builtins.
+	hist histState
+
 	// interrupted is set by SIGINT in an interactive shell; loops stop.
 	intr atomic.Bool
 }
@@ -105,6 +108,10 @@ type Runner struct {
 	subshell int
 	// script is the file name used in messages ("-c" or a path).
 	script string
+	// compSpecs are complete's specs (copied on write, nil: none) and
+	// bindings the bind builtin's key bindings (likewise).
+	compSpecs *compSpecs
+	bindings  *keyBindings
 
 	// Per run: status and control flow.
 	lastStatus int  // $?
@@ -153,6 +160,9 @@ type Runner struct {
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
 	execLast  bool // RunCommandExec: the program's last command may exec
+	// compCtx is the command line a completion function (-F) runs for;
+	// nil outside one.
+	compCtx *compContext
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
@@ -319,6 +329,8 @@ func (r *Runner) subshellCopy() *Runner {
 		evalDepth:   r.evalDepth,
 		substDepth:  r.substDepth,
 		childHook:   r.childHook,
+		compSpecs:   r.compSpecs,
+		bindings:    r.bindings,
 	}
 	s.funcsShared = true
 	return s

@@ -53,6 +53,9 @@ func (r *Runner) setVar(name string, v expand.Variable) error {
 		r.sh.secondsBase = time.Now()
 	}
 	r.vars.set(name, v)
+	if name == "HISTSIZE" || name == "HISTFILESIZE" {
+		r.histSizeChanged(name)
+	}
 	return nil
 }
 

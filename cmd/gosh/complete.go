@@ -33,6 +33,10 @@ type completeWord struct {
 	quote quoting // the quote open at the cursor
 	// command: the word is in command position.
 	command bool
+	// words are the words of its command before it, and line the text
+	// of that command up to the cursor (for a completion spec).
+	words []string
+	line  string
 }
 
 // completer returns the Tab completion function for r.
@@ -42,10 +46,10 @@ func completer(r *shell.Runner) completeFunc {
 			pos = len(line)
 		}
 		w := wordAt(string(line[:pos]))
-		if w.command && w.value == "" && w.quote == unquoted {
-			return nil, 0 // as bash's no_empty_cmd_completion
-		}
 		inserts, shown := complete(r, w)
+		if len(inserts) == 0 {
+			return nil, 0
+		}
 		if len(inserts) > maxListed {
 			// Too many to list under the line: insert only what they
 			// share (bash asks whether to display them all).
@@ -82,6 +86,16 @@ func commonPrefix(ss []string) string {
 // cursor to show with each when they are listed.
 func complete(r *shell.Runner, w completeWord) ([]string, int) {
 	v := w.value
+	words, cword := append(append([]string(nil), w.words...), v), len(w.words)
+	if w.command {
+		words, cword = []string{v}, 0
+	}
+	if c, ok := r.Complete(words, cword, w.line, len(w.line)); ok {
+		return specInserts(r, c, w), len([]rune(v))
+	}
+	if w.command && v == "" && w.quote == unquoted {
+		return nil, 0 // as bash's no_empty_cmd_completion
+	}
 	switch {
 	case w.quote != inSingle && strings.HasPrefix(v, "${") && !strings.ContainsAny(v[2:], "}/"):
 		return completeNames(r.VarNames(), v[2:], "} ", unquoted), len([]rune(v[2:]))
@@ -93,6 +107,43 @@ func complete(r *shell.Runner, w completeWord) ([]string, int) {
 		return completeNames(commandNames(r, v), v, closing(w.quote)+" ", w.quote), len([]rune(v))
 	}
 	return completeFiles(r, w)
+}
+
+// specInserts turns the matches of a completion spec into insertions:
+// those that extend the word, quoted for it unless the spec says
+// noquote, each followed by a space unless nospace (a directory by "/"
+// under filenames).
+func specInserts(r *shell.Runner, c shell.Completion, w completeWord) []string {
+	seen := make(map[string]bool)
+	var out []string
+	for _, m := range c.Matches {
+		if !strings.HasPrefix(m, w.value) || seen[m] {
+			continue
+		}
+		seen[m] = true
+		rest := m[len(w.value):]
+		if !c.Options["noquote"] {
+			rest = quoteFor(rest, w.quote)
+		}
+		end := closing(w.quote) + " "
+		if c.Options["filenames"] || c.Options["default"] || c.Options["dirnames"] || c.Options["plusdirs"] {
+			path := m
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(r.Dir(), path)
+			}
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+				end = "/"
+			}
+		}
+		if c.Options["nospace"] && end != "/" {
+			end = ""
+		}
+		out = append(out, rest+end)
+	}
+	if !c.Options["nosort"] {
+		sort.Strings(out)
+	}
+	return out
 }
 
 // completeNames returns the rest of each name that starts with prefix,
@@ -280,6 +331,8 @@ func wordAt(s string) completeWord {
 		q      = unquoted
 		inWord bool
 		prev   []string // earlier words and operators of the command line
+		words  []string // earlier words of the current command
+		start  int      // where the current command starts
 	)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -307,6 +360,10 @@ func wordAt(s string) completeWord {
 		case ' ', '\t', '\n', '|', '&', ';', '(', ')', '<', '>':
 			if inWord {
 				prev = append(prev, w.value)
+				words = append(words, w.value)
+			}
+			if strings.IndexByte("\n|&;()", c) >= 0 {
+				words, start = nil, i+1
 			}
 			inWord = false
 			w.value = ""
@@ -341,6 +398,8 @@ func wordAt(s string) completeWord {
 	}
 	w.quote = q
 	w.command = commandPosition(prev)
+	w.words = words
+	w.line = strings.TrimLeft(s[start:], " \t")
 	return w
 }
 

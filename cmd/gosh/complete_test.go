@@ -36,6 +36,8 @@ func TestCompleteTable(t *testing.T) {
 	r := newTestRunner(t, dir, "zzcmd-one", "zzcmd-two", "notexec")
 	os.Chmod(filepath.Join(dir, "bin", "notexec"), 0o644)
 	r.RunCommand("zzfunc() { :; }; alias zzalias=true")
+	r.RunCommand(`complete -W 'alpha beta both' zzw; complete -o nospace -W ad zzn; complete -o filenames -d zzd
+		_zzf() { COMPREPLY=("$2wo-${COMP_WORDS[0]}-$COMP_CWORD" "$COMP_LINE"); }; complete -F _zzf zzf`)
 	for _, tc := range []struct {
 		line  string
 		want  []string
@@ -67,6 +69,12 @@ func TestCompleteTable(t *testing.T) {
 		{"echo ${GOSH_TEST_VAR", []string{"} "}, 13},
 		// ~user
 		{"echo ~roo", []string{"t/"}, 3},
+		// Completion specs (complete -W, -F, -o nospace, -o filenames).
+		{"zzw b", []string{"eta ", "oth "}, 1},
+		{"ls | zzw x", nil, 0},
+		{"zzf one tw", []string{"wo-zzf-2 "}, 2},
+		{"zzn a", []string{"d"}, 1},
+		{"zzd a", []string{"dir/", "link/"}, 1},
 	} {
 		got, shown := complete(r, wordAt(tc.line))
 		if strings.HasPrefix(tc.line, "echo ~") && !hasUser("root") {
@@ -113,6 +121,28 @@ func TestWordAt(t *testing.T) {
 		w := wordAt(tc.line)
 		if w.value != tc.value || w.quote != tc.quote || w.command != tc.command {
 			t.Errorf("wordAt(%q) = %q %v %v; want %q %v %v", tc.line, w.value, w.quote, w.command, tc.value, tc.quote, tc.command)
+		}
+	}
+}
+
+func TestCompleteEmptyAndInitial(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := newTestRunner(t, dir, "zzcmd-one")
+	if got, _ := complete(r, wordAt("")); got != nil {
+		t.Errorf("empty line without complete -E: %q", got)
+	}
+	r.RunCommand("complete -W empty-line -E; complete -W zzcmd-init -I")
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"", []string{"empty-line "}},
+		{"x; zzc", []string{"md-init "}},
+		{"zzcmd-one z", nil}, // arguments: no spec, files
+	} {
+		if got, _ := complete(r, wordAt(tc.line)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("complete(%q) = %q; want %q", tc.line, got, tc.want)
 		}
 	}
 }

@@ -7,6 +7,10 @@
 // shell.Runner and hands it the program. The interactive loop (repl.go)
 // reads lines through lineread.go: readline when stdin and stdout are
 // terminals, a plain reader otherwise. readline is imported nowhere else.
+// history.go keeps the session's history (saved to HISTFILE as each
+// command is entered) and hands it to the Runner as a shell.HistoryList
+// for the history and fc builtins; complete.go's Tab follows the
+// completion specs complete stored in the Runner (Runner.Complete).
 //
 // Job control (jobctl.go) starts with the REPL: gosh waits for the
 // foreground (stopped by SIGTTIN while in the background), takes a process

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -17,7 +16,7 @@ import (
 )
 
 // defaultHistSize is HISTSIZE and HISTFILESIZE when unset (bash's 500).
-const defaultHistSize = 500
+const defaultHistSize = 500 // as shell.Runner.HistSize
 
 // A History is the interactive shell's command history: the entries in
 // memory (at most HISTSIZE) and the file HISTFILE they are appended to.
@@ -39,82 +38,20 @@ type History struct {
 	warned  bool // a failure to write the file was reported
 }
 
-// session is the history of the interactive shell, nil in a shell that
-// reads no commands from a terminal; the history builtin lists it.
-var (
-	sessionMu sync.Mutex
-	session   *History
-)
+// histSize is HISTSIZE or HISTFILESIZE (negative: no limit).
+func histSize(r *shell.Runner, name string) int { return r.HistSize(name) }
 
-func init() {
-	shell.RegisterBuiltin("history", builtinHistory)
-}
-
-func currentHistory() *History {
-	sessionMu.Lock()
-	defer sessionMu.Unlock()
-	return session
-}
-
-func setSessionHistory(h *History) {
-	sessionMu.Lock()
-	session = h
-	sessionMu.Unlock()
-}
-
-// histSize reads HISTSIZE or HISTFILESIZE: a negative value means no
-// limit, an unset or non-numeric one the default.
-func histSize(r *shell.Runner, name string) int {
-	if !r.IsSet(name) {
-		if name == "HISTFILESIZE" && r.IsSet("HISTSIZE") {
-			return histSize(r, "HISTSIZE")
-		}
-		return defaultHistSize
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(r.Var(name)))
-	if err != nil {
-		return defaultHistSize
-	}
-	return n
-}
-
-// histFile returns HISTFILE, or ~/.gosh_history when it is unset; ""
-// (HISTFILE set to nothing, or no usable home) means no file.
-func histFile(r *shell.Runner) string {
-	if r.IsSet("HISTFILE") {
-		return r.Var("HISTFILE")
-	}
-	home := r.Var("HOME")
-	if !filepath.IsAbs(home) {
-		return ""
-	}
-	return filepath.Join(home, ".gosh_history")
-}
+// histFile is the history file, "" for none.
+func histFile(r *shell.Runner) string { return r.HistFile() }
 
 // loadHistory reads the history file (the last HISTSIZE entries).
 func loadHistory(r *shell.Runner) *History {
 	h := &History{first: 1}
 	if path := histFile(r); path != "" {
-		if data, err := os.ReadFile(path); err == nil {
-			for _, line := range strings.Split(string(data), "\n") {
-				if line == "" || isHistTimestamp(line) {
-					continue
-				}
-				h.entries = append(h.entries, line)
-			}
-		}
+		h.entries, _ = shell.ReadHistFile(path)
 	}
 	h.trim(histSize(r, "HISTSIZE"))
 	return h
-}
-
-// isHistTimestamp reports a line bash writes with HISTTIMEFORMAT set.
-func isHistTimestamp(line string) bool {
-	if len(line) < 2 || line[0] != '#' {
-		return false
-	}
-	_, err := strconv.ParseUint(line[1:], 10, 64)
-	return err == nil
 }
 
 // trim keeps the last max entries (all when max < 0).
@@ -313,27 +250,6 @@ func writeFileAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// rewriteHistory replaces the history file with entries (history -w),
-// holding the lock so that concurrent appends wait.
-func rewriteHistory(path string, entries []string, max int) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := flock(f, unix.LOCK_EX); err != nil {
-		return err
-	}
-	if max >= 0 && len(entries) > max {
-		entries = entries[len(entries)-max:]
-	}
-	var b bytes.Buffer
-	for _, e := range entries {
-		b.WriteString(e + "\n")
-	}
-	return writeFileAtomic(path, b.Bytes())
-}
-
 func flock(f *os.File, how int) error {
 	for {
 		err := unix.Flock(int(f.Fd()), how)
@@ -357,115 +273,17 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// builtinHistory is bash's history builtin: with no arguments it lists
-// the entries numbered; N lists the last N; -c clears the list; -d N
-// deletes entry N; -w writes the list to the file, -r appends the file to
-// the list, -a does nothing (every command is already appended).
-func builtinHistory(r *shell.Runner, args []string) int {
-	h := currentHistory()
-	if h == nil {
-		h = &History{first: 1} // a non-interactive shell keeps no history
-	}
-	args = args[1:]
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
-		opt := args[0]
-		args = args[1:]
-		switch opt {
-		case "--":
-			goto list
-		case "-c":
-			h.mu.Lock()
-			h.first += len(h.entries)
-			h.entries = nil
-			h.mu.Unlock()
-			return 0
-		case "-d":
-			if len(args) == 0 {
-				fmt.Fprintf(r.Stderr(), "gosh: history: -d: option requires an argument\n")
-				return 2
-			}
-			n, err := strconv.Atoi(args[0])
-			h.mu.Lock()
-			i := n - h.first
-			if n < 0 {
-				i = len(h.entries) + n
-			}
-			if err != nil || i < 0 || i >= len(h.entries) {
-				h.mu.Unlock()
-				fmt.Fprintf(r.Stderr(), "gosh: history: %s: history position out of range\n", args[0])
-				return 1
-			}
-			h.entries = append(h.entries[:i:i], h.entries[i+1:]...)
-			h.mu.Unlock()
-			return 0
-		case "-a":
-			return 0
-		case "-w", "-r":
-			path := histFile(r)
-			if len(args) > 0 {
-				path = args[0]
-			}
-			if path == "" {
-				return 0
-			}
-			var err error
-			if opt == "-w" {
-				err = rewriteHistory(path, h.Entries(), histSize(r, "HISTFILESIZE"))
-			} else {
-				err = h.readFile(path, histSize(r, "HISTSIZE"))
-			}
-			if err != nil {
-				fmt.Fprintf(r.Stderr(), "gosh: history: %s: %v\n", path, unwrapPathError(err))
-				return 1
-			}
-			return 0
-		default:
-			fmt.Fprintf(r.Stderr(), "gosh: history: %s: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -awr [filename]\n", opt)
-			return 2
-		}
-	}
-list:
-	entries := h.Entries()
-	h.mu.Lock()
-	first := h.first
-	h.mu.Unlock()
-	from := 0
-	if len(args) > 0 {
-		n, err := strconv.Atoi(args[0])
-		if err != nil || n < 0 {
-			fmt.Fprintf(r.Stderr(), "gosh: history: %s: numeric argument required\n", args[0])
-			return 2
-		}
-		if n < len(entries) {
-			from = len(entries) - n
-		}
-	}
-	w := bufio.NewWriter(r.Stdout())
-	for i := from; i < len(entries); i++ {
-		fmt.Fprintf(w, "%5d  %s\n", first+i, entries[i])
-	}
-	if err := w.Flush(); err != nil {
-		return 1
-	}
-	return 0
-}
-
-// readFile appends the entries of the file at path (history -r).
-func (h *History) readFile(path string, max int) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
+// Edit lets the history and fc builtins change the list (it makes
+// History a shell.HistoryList).
+func (h *History) Edit(f func(first int, entries []string) (int, []string)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, line := range strings.Split(string(data), "\n") {
-		if line != "" && !isHistTimestamp(line) {
-			h.entries = append(h.entries, line)
-		}
-	}
-	h.trim(max)
-	return nil
+	h.first, h.entries = f(h.first, append([]string(nil), h.entries...))
 }
+
+// SavesEntries marks History as a shell.HistorySaver: Add has written
+// every entry to the file already.
+func (*History) SavesEntries() {}
 
 // errEventNotFound reports a history reference that matches nothing.
 type errEventNotFound string

@@ -135,14 +135,13 @@ func TestAppendHistoryConcurrent(t *testing.T) {
 }
 
 func TestHistoryBuiltin(t *testing.T) {
-	// Not parallel: it sets the session history.
+	t.Parallel()
 	dir := t.TempDir()
 	r := newTestRunner(t, dir)
 	r.SetVar("HISTFILE", filepath.Join(dir, "h"))
 	r.SetVar("HISTCONTROL", "ignoreboth")
 	h := loadHistory(r)
-	setSessionHistory(h)
-	defer setSessionHistory(nil)
+	r.SetHistory(h)
 	for _, c := range []string{"echo one", "echo two", "echo two", " secret", "echo three"} {
 		h.Add(r, c)
 	}

@@ -463,6 +463,27 @@ func TestInteractiveTabCompletesCommand(t *testing.T) {
 	s.prompt()
 }
 
+func TestInteractiveTabFollowsCompleteSpecs(t *testing.T) {
+	t.Parallel()
+	s := newShell(t)
+	// complete -W: the word list, not the files.
+	s.run("complete -W 'alpha beta' zqw")
+	s.run("zqw() { echo \"args: $*\"; }")
+	s.send("zqw al\t")
+	s.expect(regexp.QuoteMeta(promptMark + "zqw alpha "))
+	if out := s.run(""); !strings.Contains(out, "args: alpha\r\n") {
+		t.Fatalf("zqw al<Tab>: %q", out)
+	}
+	// complete -F: the function sees the words and the cursor's word.
+	s.run(`_zqf() { COMPREPLY=("${2}-${COMP_WORDS[0]}-$COMP_CWORD" other); }`)
+	s.run("complete -F _zqf zqw")
+	s.send("zqw one t\t")
+	s.expect(regexp.QuoteMeta(promptMark + "zqw one t-zqw-2 "))
+	if out := s.run(""); !strings.Contains(out, "args: one t-zqw-2\r\n") {
+		t.Fatalf("zqw one t<Tab>: %q", out)
+	}
+}
+
 func TestInteractivePS2Continuation(t *testing.T) {
 	t.Parallel()
 	s := newShell(t, "PS2=<<more>> ")

@@ -68,8 +68,8 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 		}
 	}
 	hist := loadHistory(r)
-	setSessionHistory(hist)
-	defer setSessionHistory(nil)
+	r.SetHistory(hist)
+	defer r.SetHistory(nil)
 	in := newLineReader(stdin, stdout, stderr, completer(r))
 	defer in.Close()
 
