@@ -94,6 +94,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	w = r.emptyHomeTilde(w)
 	return expand.Literal(r.cfg(), literalWord(r.fixAssocLen([]*syntax.Word{w})[0]))
 }
 
@@ -102,7 +103,7 @@ func (r *Runner) pattern(w *syntax.Word) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return expand.Pattern(r.cfg(), w)
+	return expand.Pattern(r.cfg(), r.emptyHomeTilde(w))
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {

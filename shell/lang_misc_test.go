@@ -36,6 +36,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "declare-a-word-array", script: `declare -a 'z=(5 "6 7")'; v='(a b)'; declare -a w=$v; declare +a 's=(1 2)'; declare 't=(3)'; echo ${#z[@]} ${z[1]} ${#w[@]} "$s" "$t"`, want: "2 6 7 2 (1 2) (3)\n"},
 	{name: "help-dashdash", script: `help -- help >/dev/null; echo $?`, want: "0\n"},
 	{name: "errtrace-background", script: "set -o errtrace\ntrap 'echo line=$LINENO' ERR\nfalse & wait\n{ false; echo async; } & wait", want: "line=4\nasync\n"},
+	{name: "tilde-empty-home", script: `HOME=''; x=~; echo "[$x]"; [[ -n ~ ]]; echo $?; [[ $HOME == ~ ]]; echo $?; y=~/a; echo "$y"`, want: "[]\n1\n0\n/a\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }
