@@ -37,6 +37,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "help-dashdash", script: `help -- help >/dev/null; echo $?`, want: "0\n"},
 	{name: "errtrace-background", script: "set -o errtrace\ntrap 'echo line=$LINENO' ERR\nfalse & wait\n{ false; echo async; } & wait", want: "line=4\nasync\n"},
 	{name: "tilde-empty-home", script: `HOME=''; x=~; echo "[$x]"; [[ -n ~ ]]; echo $?; [[ $HOME == ~ ]]; echo $?; y=~/a; echo "$y"`, want: "[]\n1\n0\n/a\n"},
+	{name: "varredir-fd-outlives-command", script: `echo hi {fd}>f; echo more >&$fd; cat f; { :; } {h}<<< walrus; cat <&$h; shopt -s varredir_close; : {z}<<<gone; cat <&$z 2>/dev/null || echo closed`, want: "hi\nmore\nwalrus\nclosed\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }

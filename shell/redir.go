@@ -49,11 +49,20 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 	// place stores f at the target fd, or at a fresh fd >= 10 for {var}.
 	place := func(target int, ref *fdRef) {
 		if varName != "" {
+			// As in bash (unless varredir_close), the fd outlives the
+			// command: it goes into the shell's own table too.
+			outer := r.unredirected
+			if outer == t || r.optionOn(shoptOptions, "varredir_close") {
+				outer = nil
+			}
 			target = 10
-			for t.get(target) != nil {
+			for t.get(target) != nil || outer != nil && outer.get(target) != nil {
 				target++
 			}
 			r.setVarString(varName, strconv.Itoa(target))
+			if outer != nil {
+				outer.set(target, ref.ref())
+			}
 		}
 		t.set(target, ref)
 	}
