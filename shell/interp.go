@@ -107,23 +107,16 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	if err == nil {
 		execLast := r.execLast
 		r.execLast = false
-		skip, skipLine := false, uint(0)
 		for i, st := range f.Stmts {
 			if r.stop() {
 				break
-			}
-			if skip && st.Pos().Line() == skipLine && skipLine != 0 {
-				continue // the rest of a line an error abandoned
 			}
 			echo.upTo(r, st)
 			if execLast && i == len(f.Stmts)-1 {
 				r.tryExecLast(st)
 			}
-			if r.topStmt(st) {
-				if name == "-c" {
-					break // bash abandons all of a -c string
-				}
-				skip, skipLine = true, st.End().Line()
+			if r.topStmt(st) && name == "-c" {
+				break // bash abandons all of a -c string
 			}
 		}
 		return r.lastStatus
@@ -225,12 +218,21 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-// It reports whether an error abandoned the statement (see discard).
+// It reports whether an error abandoned the statement (see discard); the
+// statements left on its line are then skipped, as bash drops the line.
 func (r *Runner) topStmt(st *syntax.Stmt) bool {
+	nested := r.funcDepth > 0 || r.evalDepth > 0 || r.sourceDepth > 0
+	if !nested && r.discardLine != 0 {
+		if st.Pos().Line() == r.discardLine {
+			return false // bash discards the rest of the line
+		}
+		r.discardLine = 0
+	}
 	r.guard(func() { r.stmt(st) })
-	if r.discard {
+	if r.discard && !nested {
 		r.discard = false
 		r.lastStatus = 1
+		r.discardLine = st.End().Line()
 		return true
 	}
 	return false
@@ -995,6 +997,7 @@ func (r *Runner) tryExecLast(st *syntax.Stmt) {
 func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 	// A Ctrl-C while the line was read was the line reader's.
 	r.sh.intr.Store(false)
+	r.discardLine = 0 // lines count from 1 again
 	for _, st := range stmts {
 		if r.exiting {
 			return

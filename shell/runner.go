@@ -122,7 +122,6 @@ type Runner struct {
 	returning  bool // return was called
 	breakN     int  // pending break levels
 	contN      int  // pending continue levels
-	discard    bool // an assignment error: abandon the top-level command
 	funcDepth  int  // nesting of function calls
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
@@ -163,6 +162,12 @@ type Runner struct {
 	// compCtx is the command line a completion function (-F) runs for;
 	// nil outside one.
 	compCtx *compContext
+
+	// discard: an error ends the rest of the top-level command (see
+	// abandon); topStmt clears it, and skips the statements left on that
+	// line, discardLine.
+	discard     bool
+	discardLine uint
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
