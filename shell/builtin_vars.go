@@ -24,6 +24,7 @@ type declFlags struct {
 	array, assoc, integer, readonly, export, global, print, funcs, funcNames bool
 	unexport, unreadonly, nameref                                            bool
 	unNameref                                                                bool
+	caseConv                                                                 byte // 'l' or 'u' (-l, -u); '-' for +l/+u
 }
 
 // declItem is one operand: a name, maybe with a value or an array.
@@ -244,7 +245,12 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 				} else {
 					fl.nameref, fl.unNameref = on, !on
 				}
-			case 'l', 'u', 't':
+			case 'l', 'u':
+				fl.caseConv = byte(c)
+				if !on {
+					fl.caseConv = '-'
+				}
+			case 't':
 			default:
 				return r.usage(variant, "-%c: invalid option", c)
 			}
@@ -304,6 +310,12 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 			frame[name] = nv
 			cur = nv
 		}
+	}
+	switch fl.caseConv {
+	case 'l', 'u':
+		r.setCaseAttr(name, fl.caseConv)
+	case '-':
+		r.setCaseAttr(name, 0)
 	}
 	if fl.integer {
 		if r.integers == nil || r.integersShared() {
@@ -561,6 +573,9 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 		}
 		if v.Exported {
 			attrs += "x"
+		}
+		if c := r.caseAttr(n); c != 0 {
+			attrs += string(c)
 		}
 		if attrs == "" {
 			attrs = "-"

@@ -38,6 +38,7 @@ echo st=$?; declare -A h=([k]=v); k=k; declare -n e=h["$k"]; echo $e`, want: "tw
 	{name: "errtrace-background", script: "set -o errtrace\ntrap 'echo line=$LINENO' ERR\nfalse & wait\n{ false; echo async; } & wait", want: "line=4\nasync\n"},
 	{name: "tilde-empty-home", script: `HOME=''; x=~; echo "[$x]"; [[ -n ~ ]]; echo $?; [[ $HOME == ~ ]]; echo $?; y=~/a; echo "$y"`, want: "[]\n1\n0\n/a\n"},
 	{name: "varredir-fd-outlives-command", script: `echo hi {fd}>f; echo more >&$fd; cat f; { :; } {h}<<< walrus; cat <&$h; shopt -s varredir_close; : {z}<<<gone; cat <&$z 2>/dev/null || echo closed`, want: "hi\nmore\nwalrus\nclosed\n"},
+	{name: "declare-lower-upper", script: `declare -l lo=FOO; declare -u up=foo; echo $lo $up; up+=bar; read lo <<< ABC; echo $up $lo; declare -au a=(x y); a+=(z); echo ${a[@]}; declare -p lo a; declare +u up; up=mixed; echo $up; f() { local -u q=abc; echo $q; }; f`, want: "foo FOO\nFOOBAR abc\nX Y Z\ndeclare -l lo=\"abc\"\ndeclare -au a=([0]=\"X\" [1]=\"Y\" [2]=\"Z\")\nmixed\nABC\n"},
 }
 
 func init() { langCases = append(langCases, langMiscCases...) }

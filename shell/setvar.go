@@ -42,6 +42,9 @@ func (r *Runner) setVar(name string, v expand.Variable) error {
 	v.Exported = v.Exported || old.Exported || r.opts.Allexport
 	v.ReadOnly = v.ReadOnly || old.ReadOnly
 	v.Local = old.Local
+	if r.integers != nil {
+		v = r.applyCase(name, v) // declare -l, -u
+	}
 	if r.integers != nil && r.integers[name] && v.Kind == expand.String {
 		n, err := r.arithString(v.Str)
 		if err != nil {
