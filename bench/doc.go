@@ -72,7 +72,9 @@
 // medians of the same metric from the same invocation; CPU time is used
 // because it is much less sensitive than wall time to other load on a
 // shared machine. go-empty, an empty Go program built by the same go
-// command, is the startup row's floor for any Go binary.
+// command, is the startup row's floor for any Go binary. gosh-traced
+// (gosh --trace) and gosh-halfpipes (gosh with GOSH_PIPESIZE=32768 in its
+// environment, Program.Env) are gosh configurations for the tracer rows.
 //
 // # Adding rows
 //

@@ -27,6 +27,9 @@ type Program struct {
 	Path string
 	// Args go between Path and "-c SCRIPT" (e.g. gosh-traced's --trace).
 	Args []string
+	// Env is added to the environment of its runs (e.g. gosh-halfpipes's
+	// GOSH_PIPESIZE).
+	Env []string
 	// Shell is false for reference programs that only run the rows naming
 	// them in Workload.With.
 	Shell bool
@@ -231,7 +234,12 @@ func DefaultPrograms(dir, goshPath string, log io.Writer) []Program {
 	// measure the tracer's cost against plain gosh.
 	traced := gosh
 	traced.Name, traced.Shell, traced.Args = "gosh-traced", false, []string{"--trace"}
-	return append(ps, traced, empty)
+	// gosh-halfpipes is plain gosh with pipes of half the kernel's
+	// default capacity, the size of each of the two pipes the tracer's
+	// relay makes of one: what that halving alone costs.
+	half := gosh
+	half.Name, half.Shell, half.Env = "gosh-halfpipes", false, []string{"GOSH_PIPESIZE=32768"}
+	return append(ps, traced, half, empty)
 }
 
 // moduleRoot returns the directory of the main module's go.mod.

@@ -135,7 +135,7 @@ func runWorkload(cfg Config, w *Workload) ([]*progState, int, error) {
 			if w.Idle {
 				s = idleSample(st.prog.Path, e)
 			} else {
-				s = runOnce(st.prog.argv(script), e, cfg.Timeout)
+				s = runOnce(st.prog.argv(script), slices.Concat(e, st.prog.Env), cfg.Timeout)
 			}
 			if s.Err != "" {
 				st.err = s.Err
@@ -155,7 +155,7 @@ func runWorkload(cfg Config, w *Workload) ([]*progState, int, error) {
 			if st.err != "" || len(st.samples) == 0 {
 				continue
 			}
-			hwm, err := peakRSS(st.prog.argv(script), e, cfg.Timeout)
+			hwm, err := peakRSS(st.prog.argv(script), slices.Concat(e, st.prog.Env), cfg.Timeout)
 			if err != nil {
 				st.hwmErr = "rss probe: " + err.Error()
 			}

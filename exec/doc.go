@@ -36,7 +36,9 @@
 // Started) and each in-process stage's start and end. It relays every pipe
 // through a second one with splice(2), halving both capacities so the
 // total buffering is unchanged, to count bytes exactly while keeping EOF
-// and SIGPIPE; it samples /proc/PID/wchan and FIONREAD every interval for
+// and SIGPIPE: one relay loop per Tracer serves all its pipes on a locked
+// thread with raw system calls, GOMAXPROCS being raised by one while it
+// runs (relay_linux.go); it samples /proc/PID/wchan and FIONREAD every interval for
 // stage states and fill levels; and it reads /proc/PID/io in the reaper's
 // BeforeReap hook. Finish returns a Trace (table, JSON, Chrome trace
 // events, SVG). A nil *Tracer does nothing. TRACING.md at the repository

@@ -49,6 +49,7 @@ type Tracer struct {
 	mu     sync.Mutex
 	stages []*traceStage
 	pipes  []*tracePipe // pipes[i] joins stage i to stage i+1; nil if not relayed
+	relay  *relayLoop   // moves the data of all pipes; nil until the first
 	last   time.Time    // time of the previous sample
 	ticks  int
 
@@ -126,6 +127,10 @@ func (t *Tracer) Relay(i int, r, w *os.File) *os.File {
 	if err != nil {
 		return r
 	}
+	loop, err := t.relayLoop()
+	if err != nil {
+		return r
+	}
 	half := max(total/2, pageSize)
 	rb, wb, err := Pipe()
 	if err != nil {
@@ -141,12 +146,12 @@ func (t *Tracer) Relay(i int, r, w *os.File) *os.File {
 	if err != nil {
 		capB, _ = PipeSize(wb)
 	}
-	p := &tracePipe{a: r, b: wb, capA: capA, capB: capB, done: make(chan struct{})}
+	p := &tracePipe{a: r, b: wb, fa: int(r.Fd()), fb: int(wb.Fd()), capA: capA, capB: capB, done: make(chan struct{})}
 	p.fill = []fillPoint{{at: time.Now()}} // every curve starts empty
 	t.mu.Lock()
 	t.pipes[i] = p
 	t.mu.Unlock()
-	go p.run()
+	loop.post(p, false)
 	return rb
 }
 
@@ -421,10 +426,13 @@ func (t *Tracer) Finish(statuses []int) *Trace {
 		return nil
 	}
 	now := time.Now()
-	deadline := time.NewTimer(200 * time.Millisecond)
+	// A closed channel, unlike a timer's, stays ready for every pipe.
+	expired := make(chan struct{})
+	deadline := time.AfterFunc(200*time.Millisecond, func() { close(expired) })
 	defer deadline.Stop()
 	t.mu.Lock()
 	pipes := append([]*tracePipe(nil), t.pipes...)
+	relay := t.relay
 	t.mu.Unlock()
 	for _, p := range pipes {
 		if p == nil {
@@ -432,7 +440,14 @@ func (t *Tracer) Finish(statuses []int) *Trace {
 		}
 		select {
 		case <-p.done:
-		case <-deadline.C:
+		case <-expired:
+		}
+	}
+	if relay != nil {
+		relay.post(nil, true) // it ends when its last pipe has
+		select {
+		case <-relay.done:
+		case <-expired:
 		}
 	}
 	close(t.stop)
@@ -448,7 +463,9 @@ func (t *Tracer) Finish(statuses []int) *Trace {
 type tracePipe struct {
 	a, b       *os.File
 	capA, capB int
+	fa, fb     int           // their descriptors, for the relay loop
 	done       chan struct{} // closed when the relay has ended
+	out        bool          // the relay waits for room in B, not data in A
 
 	mu     sync.Mutex
 	closed bool
@@ -469,71 +486,6 @@ type tracePipe struct {
 // thinned (keeping each pair's maximum) when it is reached.
 const maxFillPoints = 4096
 
-// run moves data from A to B until A's writers are gone (then B is closed
-// so the reader sees end of file) or B's reader is gone (then A is closed
-// so the writer gets SIGPIPE, as it would have without the relay).
-//
-// splice with SPLICE_F_NONBLOCK moves pipe buffers between the two pipes
-// without copying. When it cannot move anything, FIONREAD on A says which
-// side is the cause: nothing to read (wait for A to be readable, and
-// notice B's reader leaving meanwhile through POLLERR) or no room in B
-// (wait for B to be writable).
-func (p *tracePipe) run() {
-	defer close(p.done)
-	a, b := int(p.a.Fd()), int(p.b.Fd())
-	for {
-		n, err := unix.Splice(a, nil, b, nil, 1<<20, unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
-		if n > 0 {
-			p.mu.Lock()
-			p.moved += n
-			p.mu.Unlock()
-			// Usually A is empty now: wait for it without another
-			// splice that would only fail.
-			if fionread(a) > 0 {
-				continue
-			}
-			err = unix.EAGAIN
-		}
-		switch err {
-		case nil: // end of file on A
-			p.finish(false)
-			return
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			if fionread(a) == 0 {
-				// Starved: wait for data, or for B's reader to vanish.
-				fds := []unix.PollFd{{Fd: int32(a), Events: unix.POLLIN}, {Fd: int32(b)}}
-				if poll(fds) && fds[1].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
-					p.finish(true)
-					return
-				}
-			} else {
-				// Back-pressure: wait for room in B.
-				fds := []unix.PollFd{{Fd: int32(b), Events: unix.POLLOUT}}
-				if poll(fds) && fds[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
-					p.finish(true)
-					return
-				}
-			}
-		default: // EPIPE: B's reader is gone; anything else: give up alike
-			p.finish(true)
-			return
-		}
-	}
-}
-
-// poll waits on fds without a timeout; it reports whether any is ready.
-func poll(fds []unix.PollFd) bool {
-	for {
-		n, err := unix.Poll(fds, -1)
-		if err == unix.EINTR {
-			continue
-		}
-		return err == nil && n > 0
-	}
-}
-
 // finish closes both relayed ends. broken means B's reader left first:
 // what is still in A was written but never relayed, what is in B was
 // relayed but never read.
@@ -550,6 +502,7 @@ func (p *tracePipe) finish(broken bool) {
 	p.a.Close()
 	p.b.Close()
 	p.closed = true
+	close(p.done)
 	p.ended = time.Now()
 	// The curve's last point: what the reader still had to read.
 	p.fill = append(p.fill, fillPoint{at: p.ended, bytes: left})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -80,6 +81,55 @@ func TestTraceRelayReaderGone(t *testing.T) {
 	p := tr.Finish([]int{141, 0}).Pipes[0]
 	if p.Read != 2 || !p.ReaderLeft || p.Written < 5 {
 		t.Errorf("pipe %+v", p)
+	}
+}
+
+// TestTraceRelayYieldsToRuntime: the relays wait in raw system calls,
+// holding a P; a garbage collection (which must stop every goroutine)
+// still completes while one relay waits for input and another for room,
+// and GOMAXPROCS is raised by one per running relay and back to what it
+// was when both have ended.
+func TestTraceRelayYieldsToRuntime(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	tr1, w1, r1 := relayPair(t) // waits for input
+	tr2, w2, r2 := relayPair(t) // waits for its reader to make room
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := w2.Write(make([]byte, 1<<20)) // blocks when both pipes are full
+		wrote <- err
+	}()
+	// Wait until both relays run and the second one's pipe B is full
+	// (the deadline guards against hanging; it is not a timing).
+	capB, err := PipeSize(r2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); runtime.GOMAXPROCS(0) != procs+2 || fionread(int(r2.Fd())) < capB; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOMAXPROCS %d (want %d), %d bytes in B (want %d)", runtime.GOMAXPROCS(0), procs+2, fionread(int(r2.Fd())), capB)
+		}
+	}
+	// A relay that could not be stopped would stop everything, this
+	// test included, until go test's -timeout reports the hang.
+	runtime.GC()
+	runtime.GC()
+	w1.Close()
+	if b, err := io.ReadAll(r1); err != nil || len(b) != 0 {
+		t.Errorf("first relay: %q, %v", b, err)
+	}
+	r1.Close()
+	r2.Close() // the relay sees its reader gone and closes A: EPIPE
+	if err := <-wrote; !errors.Is(err, syscall.EPIPE) {
+		t.Errorf("writer blocked on the second relay: %v, want EPIPE", err)
+	}
+	w2.Close()
+	tr1.Finish([]int{0, 0})
+	tr2.Finish([]int{141, 0})
+	// The loops end just after Finish (a guard against hanging again).
+	for deadline := time.Now().Add(20 * time.Second); runtime.GOMAXPROCS(0) != procs; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOMAXPROCS %d after the relays ended, want %d", runtime.GOMAXPROCS(0), procs)
+		}
 	}
 }
 
