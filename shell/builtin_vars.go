@@ -79,26 +79,38 @@ func (r *Runner) declClause(dc *syntax.DeclClause) int {
 func declArgs(variant string, words []string, items []declItem) []string {
 	args := append([]string{variant}, words...)
 	for _, it := range items {
-		op := "="
-		if it.append {
-			op = "+="
-		}
-		switch {
-		case it.assign != nil && it.assign.Array != nil:
-			args = append(args, it.name)
-		case it.value != nil:
-			args = append(args, it.name+op+*it.value)
-		case it.assign != nil:
-			val := ""
-			if sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted); ok {
-				val = sq.Value
-			}
-			args = append(args, it.name+op+val)
-		default:
+		if val, ok := it.scalar(); ok {
+			args = append(args, it.name+it.assignOp()+val)
+		} else {
 			args = append(args, it.name)
 		}
 	}
 	return args
+}
+
+// assignOp is how an item assigns: "+=" or "=".
+func (it declItem) assignOp() string {
+	if it.append {
+		return "+="
+	}
+	return "="
+}
+
+// scalar returns the string an item assigns, once expanded (see
+// expandDeclAssign), and whether it assigns one.
+func (it declItem) scalar() (string, bool) {
+	switch {
+	case it.value != nil:
+		return *it.value, true
+	case it.assign == nil || it.assign.Array != nil:
+		return "", false
+	}
+	if w := it.assign.Value; w != nil && len(w.Parts) == 1 {
+		if sq, ok := w.Parts[0].(*syntax.SglQuoted); ok {
+			return sq.Value, true
+		}
+	}
+	return "", true
 }
 
 // expandDeclAssign expands the value of a declare/local assignment before
@@ -146,31 +158,24 @@ func (r *Runner) expandDeclAssign(as *syntax.Assign) (*syntax.Assign, error) {
 func (r *Runner) traceDecl(variant string, words []string, items []declItem) {
 	var after []string
 	for _, it := range items {
-		op := "="
-		if it.append {
-			op = "+="
-		}
-		switch {
-		case it.assign != nil && it.assign.Array != nil:
+		if it.assign != nil && it.assign.Array != nil {
 			var q []string
 			for _, el := range it.assign.Array.Elems {
-				if sq, ok := el.Value.Parts[0].(*syntax.SglQuoted); ok && el.Index == nil && len(el.Value.Parts) == 1 {
-					q = append(q, "'"+strings.ReplaceAll(sq.Value, "'", `'\''`)+"'")
-				} else if el.Index != nil {
-					q = append(q, "["+nodeText(el.Index)+"]="+nodeText(el.Value))
-				} else {
-					q = append(q, nodeText(el.Value))
+				val := ""
+				if el.Value != nil {
+					val = nodeText(el.Value)
+					if sq, ok := el.Value.Parts[0].(*syntax.SglQuoted); ok && len(el.Value.Parts) == 1 {
+						val = "'" + strings.ReplaceAll(sq.Value, "'", `'\''`) + "'"
+					}
 				}
+				if el.Index != nil {
+					val = "[" + nodeText(el.Index) + "]=" + val
+				}
+				q = append(q, val)
 			}
-			r.trace(it.name + op + "(" + strings.Join(q, " ") + ")")
-		case it.assign != nil || it.value != nil:
-			val := ""
-			if it.value != nil {
-				val = *it.value
-			} else if sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted); ok {
-				val = sq.Value
-			}
-			after = append(after, it.name+op+shellQuote(val))
+			r.trace(it.name + it.assignOp() + "(" + strings.Join(q, " ") + ")")
+		} else if val, ok := it.scalar(); ok {
+			after = append(after, it.name+it.assignOp()+shellQuote(val))
 		}
 	}
 	r.trace(quoteArgs(declArgs(variant, words, items)))
@@ -318,15 +323,7 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		r.setCaseAttr(name, 0)
 	}
 	if fl.integer {
-		if r.integers == nil || r.integersShared() {
-			m := map[string]bool{}
-			for k, v := range r.integers {
-				m[k] = v
-			}
-			r.integers = m
-			r.intOwner = r
-		}
-		r.integers[name] = true
+		r.writableIntegers()[name] = true
 	}
 	if cur.ReadOnly && (it.value != nil || it.assign != nil) {
 		return fmt.Errorf("%s: readonly variable", name)
@@ -468,6 +465,20 @@ func validRefTarget(s string) bool {
 
 // integersShared reports whether r.integers belongs to a parent runner.
 func (r *Runner) integersShared() bool { return r.intOwner != r }
+
+// writableIntegers returns r.integers, first made r's own copy if it was
+// shared or missing.
+func (r *Runner) writableIntegers() map[string]bool {
+	if r.integers == nil || r.integersShared() {
+		m := make(map[string]bool, len(r.integers)+1)
+		for k, v := range r.integers {
+			m[k] = v
+		}
+		r.integers = m
+		r.intOwner = r
+	}
+	return r.integers
+}
 
 func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 	names := make([]string, 0)

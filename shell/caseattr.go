@@ -33,18 +33,11 @@ func (r *Runner) setCaseAttr(name string, c byte) {
 	if r.caseAttr(name) == c {
 		return
 	}
-	if r.integers == nil || r.integersShared() {
-		m := map[string]bool{}
-		for k, v := range r.integers {
-			m[k] = v
-		}
-		r.integers = m
-		r.intOwner = r
-	}
-	delete(r.integers, caseKey('l', name))
-	delete(r.integers, caseKey('u', name))
+	m := r.writableIntegers()
+	delete(m, caseKey('l', name))
+	delete(m, caseKey('u', name))
 	if c != 0 {
-		r.integers[caseKey(c, name)] = true
+		m[caseKey(c, name)] = true
 	}
 }
 

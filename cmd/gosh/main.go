@@ -109,20 +109,13 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 				inv.stdin = true
 			case 'i':
 				inv.forceInter = on
-			case 'o':
+			case 'o', 'O': // -O/+O: shopt options
 				if i+1 >= len(args) {
-					fmt.Fprintf(stderr, "gosh: -o: option requires an argument\n")
+					fmt.Fprintf(stderr, "gosh: -%c: option requires an argument\n", c)
 					return inv, 2
 				}
 				i++
-				inv.sets = append(inv.sets, setOpt{args[i], on, false})
-			case 'O':
-				if i+1 >= len(args) {
-					fmt.Fprintf(stderr, "gosh: -O: option requires an argument\n")
-					return inv, 2
-				}
-				i++
-				inv.sets = append(inv.sets, setOpt{args[i], on, true})
+				inv.sets = append(inv.sets, setOpt{args[i], on, c == 'O'})
 			case 'e', 'u', 'x', 'v', 'n', 'f', 'C', 'a', 'm', 'b', 'h', 'k', 'p', 't', 'B', 'E', 'H', 'P', 'T':
 				inv.sets = append(inv.sets, setOpt{string(c), on, false})
 			default:
