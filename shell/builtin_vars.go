@@ -222,6 +222,9 @@ func builtinDeclare(r *Runner, args []string) int {
 func (r *Runner) declare(variant string, words []string, items []declItem) int {
 	var fl declFlags
 	for _, w := range words {
+		if w == "--" {
+			continue
+		}
 		on := w[0] == '-'
 		for _, c := range w[1:] {
 			switch c {
@@ -283,8 +286,13 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 	local := variant == "local" || ((variant == "declare" || variant == "typeset") && r.funcDepth > 0 && !fl.global)
 	status := 0
 	for _, it := range items {
-		if !validName(it.name) {
-			r.errf("%s: `%s': not a valid identifier", variant, it.name)
+		if !validName(it.name) || elemOfExported(variant, it) {
+			name := it.name
+			if it.assign != nil && it.assign.Index != nil {
+				idx, _ := r.arithText(it.assign.Index, textSource)
+				name += "[" + idx + "]"
+			}
+			r.errf("%s: `%s': not a valid identifier", variant, name)
 			status = 1
 			continue
 		}
@@ -336,6 +344,10 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		return r.declareRef(name, cur, it, fl.nameref)
 	}
 	switch {
+	case fl.assoc && cur.Kind == expand.Indexed:
+		return fmt.Errorf("%s: cannot convert indexed to associative array", name)
+	case fl.array && cur.Kind == expand.Associative:
+		return fmt.Errorf("%s: cannot convert associative to indexed array", name)
 	case fl.assoc && cur.Kind != expand.Associative:
 		cur.Kind, cur.Map, cur.List = expand.Associative, map[string]string{}, nil
 		if it.value == nil && it.assign == nil {
@@ -349,6 +361,11 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		}
 		cur.Kind, cur.List, cur.Str = expand.Indexed, list, ""
 		r.vars.set(name, cur)
+	}
+	if it.assign == nil && it.value != nil {
+		if as := arrayOperand(it, r.vars.get(name)); as != nil {
+			it.assign, it.value = as, nil // declare -a "x=(1 2)"
+		}
 	}
 	switch {
 	case it.assign != nil:
@@ -375,6 +392,9 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 		if err := r.setVarString(name, *it.value); err != nil {
 			return err
 		}
+	case !cur.Declared():
+		// declare x: declared, still unset (declare -p shows it).
+		r.vars.set(name, expand.Variable{Kind: expand.String})
 	}
 	v := r.vars.get(name)
 	changed := false
@@ -457,6 +477,13 @@ func (r *Runner) declareRef(name string, cur expand.Variable, it declItem, on bo
 	return nil
 }
 
+// elemOfExported reports an element assignment given to export or
+// readonly (export a[1]=x), which bash refuses: only declare, typeset and
+// local take them.
+func elemOfExported(variant string, it declItem) bool {
+	return (variant == "export" || variant == "readonly") && it.assign != nil && it.assign.Index != nil
+}
+
 // validRefTarget accepts name[subscript] as a nameref target.
 func validRefTarget(s string) bool {
 	i := strings.IndexByte(s, '[')
@@ -500,6 +527,11 @@ func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 			continue
 		}
 		if namesOnly && len(items) > 0 {
+			if strings.Contains(":"+r.bashOpts()+":", ":extdebug:") {
+				// shopt -s extdebug adds where the function was defined.
+				fmt.Fprintf(r.out(), "%s %d %s\n", n, body.Pos().Line(), r.funcFile(n))
+				continue
+			}
 			fmt.Fprintln(r.out(), n) // declare -F name prints just the name
 		} else if namesOnly {
 			fmt.Fprintf(r.out(), "declare -f %s\n", n)
@@ -641,6 +673,9 @@ func valueText(v expand.Variable) string {
 			}
 			parts[i] = fmt.Sprintf("[%s]=%s", key, dquote(v.Map[k]))
 		}
+		if len(parts) == 0 {
+			return "()"
+		}
 		return "(" + strings.Join(parts, " ") + " )"
 	}
 	return dquote(v.Str)
@@ -736,7 +771,7 @@ done:
 		}
 		base, index, hasIndex := strings.Cut(name, "[")
 		if hasIndex && strings.HasSuffix(index, "]") {
-			if err := r.unsetIndex(base, index[:len(index)-1]); err != nil {
+			if err := r.unsetIndex(base, name); err != nil {
 				r.errf("unset: %v", err)
 				status = 1
 			}
@@ -762,29 +797,41 @@ done:
 	return status
 }
 
-func (r *Runner) unsetIndex(name, index string) error {
+func (r *Runner) unsetIndex(name, ref string) error {
 	v := r.vars.get(name)
 	if v.ReadOnly {
 		return fmt.Errorf("%s: cannot unset: readonly variable", name)
+	}
+	index := ref[len(name)+1 : len(ref)-1]
+	if v.Kind != expand.Associative && v.Kind != expand.Indexed {
+		if index == "0" || index == "@" || index == "*" {
+			r.vars.unset(name)
+		}
+		return nil
+	}
+	if v.Kind == expand.Indexed && (index == "@" || index == "*") {
+		v.List, v.Indexes = []string{}, nil // bash 5.2 keeps an empty array
+		r.vars.set(name, v)
+		return nil
+	}
+	key, n, ok, err := r.elemSubscript(v, ref)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%s: bad array subscript", ref)
 	}
 	switch v.Kind {
 	case expand.Associative:
 		m := make(map[string]string, len(v.Map))
 		for k, x := range v.Map {
-			if k != index {
+			if k != key {
 				m[k] = x
 			}
 		}
 		v.Map = m
 	case expand.Indexed:
-		n, err := r.arithString(index)
-		if err != nil {
-			return err
-		}
 		list, idx := arrayOf(v)
-		if n < 0 && len(idx) > 0 {
-			n += idx[len(idx)-1] + 1
-		}
 		var nl []string
 		var ni []int
 		for i := range list {
@@ -800,11 +847,6 @@ func (r *Runner) unsetIndex(name, index string) error {
 		if v.Indexes != nil {
 			v.Indexes = denseOrNil(ni)
 		}
-	default:
-		if index == "0" || index == "@" || index == "*" {
-			r.vars.unset(name)
-		}
-		return nil
 	}
 	r.vars.set(name, v)
 	return nil

@@ -320,6 +320,7 @@ func builtinEval(r *Runner, args []string) int {
 	r.evalDepth++
 	r.stmts(f.Stmts)
 	r.evalDepth--
+	r.discard = false // a failglob error ends only the eval
 	return r.lastStatus
 }
 
@@ -387,6 +388,7 @@ func builtinSource(r *Runner, args []string) int {
 		oldScript := r.script
 		r.script = name
 		r.stmts(f.Stmts)
+		r.discard = false // a failglob error ends only the sourced file
 		// The RETURN trap also fires when a sourced file ends (in a
 		// function only under set -T, which lets functions inherit it).
 		if h := r.traps["RETURN"]; h != "" && (r.funcDepth == 0 || r.opts.Functrace) && !r.exiting {

@@ -399,6 +399,10 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	name := as.Name.Value
 	var v expand.Variable
 	if as.Array != nil {
+		if as.Index != nil {
+			idx, _ := r.arithText(as.Index, textSource)
+			return fmt.Errorf("%s[%s]: cannot assign list to array member", name, idx)
+		}
 		if r.traceAssign {
 			r.traceAssign = false
 			r.trace(nodeText(as))
@@ -411,7 +415,7 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 	}
 	if r.traceAssign {
 		r.traceAssign = false
-		r.trace(assignText(as, val))
+		r.trace(assignTraceText(as, val))
 	}
 	if as.Index != nil {
 		return r.assignIndex(name, as.Index, val, as.Append)
@@ -440,7 +444,8 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 func (r *Runner) assignError(err error) int {
 	var se *statusError
 	var ue expand.UnsetParameterError
-	if errors.As(err, &se) || errors.As(err, &ue) {
+	var fg *failGlobError
+	if errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &fg) {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)

@@ -29,7 +29,15 @@
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
-// substitution callbacks.
+// substitution callbacks. Arithmetic is gosh's own (arith.go): (( )),
+// let, for (( )) and array subscripts call it directly, and fixWord
+// evaluates $(( )) and subscripts in words ahead of expand where the order
+// of evaluation allows (evalorder.go). Words that carry a glob pattern get gosh's own
+// pathname expansion instead (glob.go): fields are built with their quoted
+// characters escaped and matched against directory entries by globMatcher
+// (globmatch.go), which also serves !(list) in case and [[ ]]; it applies
+// extglob, GLOBIGNORE, failglob, dotglob, globstar and nocaseglob as bash
+// does.
 //
 // Jobs and signals (jobs.go, trap.go, pipeline.go): under job control
 // (set -m with a terminal, WithTerminal) each foreground job gets its own

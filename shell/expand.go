@@ -80,10 +80,28 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if words, err = expandBraces(words); err != nil {
 		return nil, err
 	}
-	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
-		return r.fieldsIFS(ifs.Str, words)
+	need := globNeed{r: r}
+	for _, w := range words {
+		if need.word(w) {
+			return r.fieldsGlob(words)
+		}
 	}
-	return expand.Fields(r.cfg(), words...)
+	return r.fieldsExpand(nil, words...)
+}
+
+// fieldsExpand appends the fields of words, expanded by expand.
+func (r *Runner) fieldsExpand(out []string, words ...*syntax.Word) ([]string, error) {
+	var fs []string
+	var err error
+	if ifs := r.vars.get("IFS"); ifs.IsSet() && ifsNeedsSplit(ifs.Str) {
+		fs, err = r.fieldsIFS(ifs.Str, words)
+	} else {
+		fs, err = expand.Fields(r.cfg(), words...)
+	}
+	if out == nil || err != nil {
+		return fs, err
+	}
+	return append(out, fs...), nil
 }
 
 func (r *Runner) literal(w *syntax.Word) (string, error) {
@@ -103,7 +121,10 @@ func (r *Runner) pattern(w *syntax.Word) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return expand.Pattern(r.cfg(), r.emptyHomeTilde(w))
+	if w, err = r.extGlobWord(r.emptyHomeTilde(w)); err != nil {
+		return "", err
+	}
+	return expand.Pattern(r.cfg(), w)
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {
@@ -115,13 +136,10 @@ func (r *Runner) document(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) arith(x syntax.ArithmExpr) (int, error) {
-	if n, ok, err := r.arithIndexed(x); ok {
-		return n, err
-	}
 	if n, ok := r.quickArith(x); ok {
 		return n, nil
 	}
-	return expand.Arithm(r.cfg(), x)
+	return r.arithEval(x, textCommand)
 }
 
 // errExpansionFatal wraps errors that end a non-interactive shell.
@@ -141,6 +159,10 @@ func (r *Runner) expandError(err error) int {
 			r.errf("%s", se.msg)
 		}
 		return se.status
+	}
+	var fg *failGlobError
+	if errors.As(err, &fg) {
+		return r.failGlob(fg)
 	}
 	var ue expand.UnsetParameterError
 	if errors.As(err, &ue) {

@@ -26,6 +26,10 @@ type fieldBuilder struct {
 	words []*syntax.Word
 	cur   []syntax.WordPart
 	has   bool // the current field exists, even if empty
+	// glob: the fields are for gosh's own pathname expansion (glob.go),
+	// where a backslash in expanded text escapes the next character and
+	// extended glob characters are active too.
+	glob bool
 }
 
 func (b *fieldBuilder) add(p syntax.WordPart) {
@@ -47,8 +51,12 @@ func (b *fieldBuilder) end() {
 // addText adds expanded text that is not split further: glob characters
 // stay active, as they do in an unquoted expansion, the rest is quoted.
 func (b *fieldBuilder) addText(s string) {
+	meta := "*?["
+	if b.glob {
+		meta = "*?[\\@!+()|"
+	}
 	for s != "" {
-		i := strings.IndexAny(s, "*?[")
+		i := strings.IndexAny(s, meta)
 		if i < 0 {
 			i = len(s)
 		}
@@ -58,7 +66,7 @@ func (b *fieldBuilder) addText(s string) {
 			continue
 		}
 		j := 1
-		for j < len(s) && strings.IndexByte("*?[]!", s[j]) >= 0 {
+		for j < len(s) && (strings.IndexByte("*?[]!", s[j]) >= 0 || b.glob && (s[j-1] == '\\' || strings.IndexByte("@+()|", s[j]) >= 0)) {
 			j++
 		}
 		b.add(&syntax.Lit{Value: s[:j]})

@@ -88,6 +88,8 @@ func parseAll(src []byte, name string) (*syntax.File, error) {
 // complete statements still runs those first, as sh does. It returns the
 // status to exit with when the program called exit, else $?.
 func (r *Runner) RunSource(src []byte, name string) int {
+	r.discardLine = 0
+	defer func() { r.discardLine = 0 }()
 	oldScript := r.script
 	r.script = name
 	defer func() { r.script = oldScript }()
@@ -218,8 +220,11 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // topStmt runs a statement read at the top level of a program. A Go panic
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
-// It reports whether an error abandoned the statement (see discard); the
-// statements left on its line are then skipped, as bash drops the line.
+//
+// After an error that abandons the command (failglob, a failed
+// assignment; see discard) bash discards the rest of the command it read,
+// which is everything up to the end of the line the failing statement
+// ends on. topStmt reports whether that happened.
 func (r *Runner) topStmt(st *syntax.Stmt) bool {
 	nested := r.funcDepth > 0 || r.evalDepth > 0 || r.sourceDepth > 0
 	if !nested && r.discardLine != 0 {
@@ -278,6 +283,7 @@ func (r *Runner) syntaxError(name string, err error) {
 // can read the lines after them from the same input.
 func (r *Runner) RunReader(rd io.Reader, name string) int {
 	r.sh.inputFlag = "s"
+	r.discardLine = 0
 	r.script = name
 	p := newParser(false)
 	eachStmt(p, verboseReader{r, rd}, func(st *syntax.Stmt, err error) bool {
@@ -492,7 +498,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 		}
 		n, err := r.arith(c.X)
 		if err != nil {
-			return r.expandError(err)
+			return r.arithCmdError("((", err)
 		}
 		if n == 0 {
 			return 1
@@ -527,7 +533,7 @@ func (r *Runner) cmd(c syntax.Command) int {
 				n, err = r.arith(x)
 			}
 			if err != nil {
-				return r.expandError(err)
+				return r.arithCmdError("let", err)
 			}
 			if n == 0 {
 				status = 1
@@ -801,13 +807,23 @@ func (r *Runner) match(pat, s string) bool {
 	if r.opts.ExtGlob {
 		mode |= pattern.ExtendedOperators
 	}
+	if r.opts.NoCaseMatch {
+		mode |= pattern.NoGlobCase
+	}
 	if pat == s {
 		return true
 	}
 	if !pattern.HasMeta(pat, mode) && !(mode&pattern.ExtendedOperators != 0 && hasExtGlob(pat)) {
+		if r.opts.NoCaseMatch {
+			return strings.EqualFold(unescapeLit(pat), s)
+		}
 		return pattern.QuoteMeta(pat, mode) == pattern.QuoteMeta(s, mode) || unescapeLit(pat) == s
 	}
 	rx, err := pattern.Regexp(pat, mode)
+	if _, neg := err.(*pattern.NegExtGlobError); neg {
+		// !(list): no regular expression for it; see globmatch.go.
+		return compileGlob(pat, r.matchFlags()).match(s)
+	}
 	if err != nil {
 		return false
 	}

@@ -122,6 +122,26 @@ var langCases = []langCase{
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
 	{name: "not-found-position", script: "\nno_such_cmd_xyz", want: "--stderr--\nSH: s.sh: line 2: no_such_cmd_xyz: command not found\n", status: 127, stderr: true, diff: "message prefix"},
+	// Arithmetic as bash evaluates it (arith.go).
+	{name: "arith-dynamic-text", script: `x='1 + 2'; echo $(( $x * 3 )) $(( "$x" * 3 )) $(( x * 3 )); e=1+2; [[ e -eq 3 ]] && echo yes; y=e; echo $(( y * 2 ))`, want: "7 7 9\nyes\n6\n"},
+	{name: "arith-constants", script: `for e in 09 0x1X 2#A 02#0110 1+; do (( $e )) 2>/dev/null; echo $?; done; echo $((64#@_)) $((0x1f)) $((010)) $((36#z)) $((2#101))`, want: "1\n1\n1\n1\n1\n4031 31 8 35 5\n"},
+	{name: "arith-elements", script: `a=(1 2 3); unset 'a[1]'; echo $(( a[1]++ + 10 )) $(( (a[2] = 7) * 2 )) ${a[@]}; typeset -A m; m[0]=40; echo $(( m + 2 )); b=(5 6); (( b++ )); echo ${b[@]}; i=1; echo ${i}$((i++))$i`, want: "10 14 1 1 7\n42\n6 6\n112\n"},
+	{name: "arith-shift-nounset", script: `echo $(( 5 << -1 )) $(( 16 >> -1 )) $(( 1 << 64 )); set -u; (( u++ )); echo no`, want: "-9223372036854775808 0 1\n", status: 1},
+	{name: "arith-cmd-error-status", script: `{ (( 1/0 )); echo $?; let 'x = 1 +'; echo $?; (( 1[2] = 3 )); echo $?; x='$(echo 1)'; (( x )); echo $?; } 2>/dev/null`, want: "1\n1\n1\n1\n"},
+	{name: "arith-word-order", script: `i=5; echo $(( i-- )) $i $(( --i )); i=1; echo "$i $((i++)) $i"; a=(1 2 3); i=0; echo $i ${a[i++]} $i; unset x; echo ${x:=3} $((x*2))`, want: "5 4 3\n1 1 2\n0 1 1\n3 6\n"},
+	{name: "arith-in-words", script: `i=0; echo {a,b,c}-$((i++)); echo $(( "1 + 2" * 3 )); declare -A A; A['x']=42; (( x = A['x'] + "1" )); echo $x; echo $(( '1' + 2 )); echo not reached`, want: "a-0 b-1 c-2\n7\n43\n", status: 1},
+	{name: "arith-single-quotes-in-commands", script: `for ((i = '3'; i < '5'; ++i)); do echo $i; done`, want: "3\n4\n", diff: "bash refuses single quotes in (( )) too; gosh removes them there, as it did before, and refuses them only in $(( ))"},
+	// Array literals and declare (arrayassign.go, builtin_vars.go).
+	{name: "declare-array-kinds", script: `export a[7]=8; echo $?; declare -a x=(1); declare -A x; echo $?; declare -p x; declare -A m=([k]=v); declare -a m; echo $?; declare -A e=(); declare -p e; declare u; declare -p u; echo ${u-unset}; declare -- w=1; echo $w`, want: "1\n1\ndeclare -a x=([0]=\"1\")\n1\ndeclare -A e=()\ndeclare -- u\nunset\n1\n"},
+	{name: "array-literal-order", script: `i=1; a=([100+i++]=$((i++)) [200+i++]=$((i++))); declare -p a; b=([0]=1+2+3 [b[0]]=10); declare -p b; c[c[0]=1]=X; declare -p c; declare -A d=(k1 v1 k2); echo ${d[k1]}-${d[k2]}-${#d[@]}; HOME=/h; f=([1]=x:~); echo ${f[1]}`, want: "declare -a a=([103]=\"1\" [204]=\"2\")\ndeclare -a b=([0]=\"1+2+3\" [6]=\"10\")\ndeclare -a c=([0]=\"1\" [1]=\"X\")\nv1--2\nx:/h\n"},
+	{name: "assoc-append-no-subscript", script: `declare -A d=([k]=v); d+=(x) 2>/dev/null; d+=w; echo "${d[k]} ${d[0]}"; echo start; a=(1); a[0]+=(2)`, want: "v w\nstart\n", status: 1},
+	{name: "declare-F-extdebug", script: "f() { :; }\n\ng() {\n  :\n}\nshopt -s extdebug\ndeclare -F f g", want: "f 1 s.sh\ng 3 s.sh\n"},
+	{name: "declare-array-operand", script: `code="w=(1 2 3)"; typeset -a "$code"; declare -p w; declare "x=(1 2)"; declare -p x; v=(1); declare "v+=(2)"; declare -p v`, want: "declare -a w=([0]=\"1\" [1]=\"2\" [2]=\"3\")\ndeclare -- x=\"(1 2)\"\ndeclare -a v=([0]=\"1\" [1]=\"2\")\n"},
+	{name: "xtrace-array-assign", script: `a=(1); set -x; a+=(2 "x y"); a[1]+=z; b[0]=$((1+1)); set +x`, want: "--stderr--\n+ a+=(2 \"x y\")\n+ a[1]+=z\n+ b[0]=2\n+ set +x\n", stderr: true},
+	// Array element references (elemref.go).
+	{name: "test-v-elements", script: `a=(1 2 3 4 5 6 7 8 9); unset 'a[4]'; for i in 3 4 -1 -5 -6 -9; do [[ -v a[i] ]]; printf '%s ' $?; done; echo; typeset -A m=([e]= [k]=v); key=e; test -v 'm[$key]'; echo $? ; [[ -v m[k]z ]]; echo $?; [[ -v m[@] ]]; echo $?; [[ -v a[@] ]]; echo $?`, want: "0 1 0 1 0 0 \n0\n1\n1\n0\n"},
+	{name: "unset-element-subscripts", script: `declare -A m=([K]=1 [x]=2 [y]=3); unset -v 'm["K"]'; key=x; unset -v 'm[$key]'; echo ${!m[@]}; a=(1 2 3 4); unset 'a[-1]' 'a[1]'; declare -p a; i=0; unset 'a[i]'; declare -p a; unset 'a[-9]' 2>/dev/null; echo $?`, want: "y\ndeclare -a a=([0]=\"1\" [2]=\"3\")\ndeclare -a a=([2]=\"3\")\n1\n"},
+	{name: "subscript-evaluation", script: `{ a=(1 '2 3'); printf '<%s>' "${a[-1]}" "${a[-2]}" "${a[-5]}"; echo; b=(zero one two three); code='1+2'; echo ${b[$code]} ${b[-1]} ${b[i=2]} $i; printf '<%s>' "${!u[@]}" x; echo; i=0; echo $i${b[i++]}$i; } 2>/dev/null`, want: "<2 3><1><>\nthree three two 2\n<x>\n0zero1\n"},
 }
 
 var (

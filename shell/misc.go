@@ -79,9 +79,9 @@ func (r *Runner) ExpandPrompt(s string) string {
 	return out
 }
 
-// assignText is how set -x shows the assignment as of value val:
+// assignTraceText is how set -x shows the assignment as of value val:
 // name=val, name+=val or name[subscript]=val, the value quoted.
-func assignText(as *syntax.Assign, val string) string {
+func assignTraceText(as *syntax.Assign, val string) string {
 	name := as.Name.Value
 	if as.Index != nil {
 		name += "[" + nodeText(as.Index) + "]"

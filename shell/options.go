@@ -124,9 +124,11 @@ var shoptOptions = func() []option {
 		"dotglob":        func(o *Options) *bool { return &o.DotGlob },
 		"expand_aliases": func(o *Options) *bool { return &o.ExpandAliases },
 		"extglob":        func(o *Options) *bool { return &o.ExtGlob },
+		"failglob":       func(o *Options) *bool { return &o.FailGlob },
 		"globstar":       func(o *Options) *bool { return &o.GlobStar },
 		"lastpipe":       func(o *Options) *bool { return &o.LastPipe },
 		"nocaseglob":     func(o *Options) *bool { return &o.NoCaseGlob },
+		"nocasematch":    func(o *Options) *bool { return &o.NoCaseMatch },
 		"nullglob":       func(o *Options) *bool { return &o.NullGlob },
 	}
 	names := []string{"autocd", "assoc_expand_once", "cdable_vars", "cdspell", "checkhash",

@@ -24,10 +24,19 @@ import (
 
 // fixWord returns w, or a rewritten copy when it needs one of the fixes.
 func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
+	return r.fixWordIn(w, new(evalOrder))
+}
+
+// fixWordIn is fixWord for one of the words of an expansion; o records
+// what the words before it left to expand.
+func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
 	if w == nil || !needsFix(w.Parts) {
+		if w != nil {
+			o.note(w.Parts)
+		}
 		return w, nil
 	}
-	parts, err := r.fixParts(w.Parts, false)
+	parts, err := r.fixParts(w.Parts, false, o)
 	if err != nil {
 		return nil, err
 	}
@@ -36,8 +45,9 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 
 func (r *Runner) fixWords(ws []*syntax.Word) ([]*syntax.Word, error) {
 	var out []*syntax.Word
+	var o evalOrder
 	for i, w := range ws {
-		fw, err := r.fixWord(w)
+		fw, err := r.fixWordIn(w, &o)
 		if err != nil {
 			return nil, err
 		}
@@ -63,9 +73,11 @@ func needsFix(parts []syntax.WordPart) bool {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || subscriptToEval(p) || extGlobParam(p) {
 				return true
 			}
+		case *syntax.ArithmExp:
+			return true
 		}
 	}
 	return false
@@ -142,12 +154,16 @@ func quotedRemoval(pe *syntax.ParamExp) bool {
 	return false
 }
 
-func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPart, error) {
+func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([]syntax.WordPart, error) {
 	out := make([]syntax.WordPart, 0, len(parts))
 	cfg := r.cfg()
+	if !quoted && braceLit(parts) {
+		// Brace expansion copies the parts: each copy is evaluated.
+		o.write = true
+	}
 	for _, p := range parts {
 		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
-			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted)
+			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted, o)
 			if err != nil {
 				return nil, err
 			}
@@ -159,14 +175,25 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
 			if needsFix(p.Parts) {
-				inner, err := r.fixParts(p.Parts, true)
+				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
 				}
 				out[i] = &syntax.DblQuoted{Left: p.Left, Right: p.Right, Dollar: p.Dollar, Parts: inner}
 			}
 		case *syntax.ParamExp:
+			if fixed, err := r.fixSubscript(p, o); err != nil {
+				return nil, err
+			} else if fixed != nil {
+				p, out[i] = fixed, fixed
+			}
 			switch {
+			case extGlobParam(p) && r.opts.ExtGlob:
+				s, err := r.extGlobParamValue(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = expansionValue(s, quoted)
 			case quotedRemoval(p):
 				pat, err := expand.Pattern(cfg, p.Exp.Word)
 				if err != nil {
@@ -182,6 +209,18 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool) ([]syntax.WordPa
 				}
 				out[i] = &syntax.SglQuoted{Value: s}
 			}
+		case *syntax.ArithmExp:
+			if o.allows(p.X) {
+				lit, err := r.arithPart(p)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = lit
+				continue
+			}
+		}
+		if dq, ok := p.(*syntax.DblQuoted); !ok || !needsFix(dq.Parts) {
+			o.note(out[i : i+1]) // left to expand; fixed quotes noted theirs
 		}
 	}
 	return out, nil

@@ -80,7 +80,7 @@ type Options struct {
 	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
-	ExpandAliases bool
+	ExpandAliases, FailGlob, NoCaseMatch bool
 }
 
 // A Runner interprets shell programs. New returns one on the process's own
@@ -126,6 +126,14 @@ type Runner struct {
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
 	sigpipe    bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+
+	// discard: an error (failglob, a failed assignment; see abandon)
+	// abandons the rest of the top-level command; discardLine is the
+	// line it ended on, whose further commands are skipped too (see
+	// topStmt).
+	discard     bool
+	discardLine uint
+
 	// pgroup is the process group for children: -1 the shell's own, 0 a
 	// new one per job, >0 the group of the pipeline this subshell is in.
 	pgroup         int
@@ -162,12 +170,6 @@ type Runner struct {
 	// compCtx is the command line a completion function (-F) runs for;
 	// nil outside one.
 	compCtx *compContext
-
-	// discard: an error ends the rest of the top-level command (see
-	// abandon); topStmt clears it, and skips the statements left on that
-	// line, discardLine.
-	discard     bool
-	discardLine uint
 
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.

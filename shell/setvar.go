@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -83,33 +82,6 @@ func (r *Runner) setVarString(name, val string, add ...bool) error {
 
 func (r *Runner) isInteger(name string) bool { return r.integers != nil && r.integers[name] }
 
-// arithString evaluates s as an arithmetic expression.
-func (r *Runner) arithString(s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	if n, err := strconv.Atoi(s); err == nil && !leadingZero(s) {
-		return n, nil
-	}
-	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
-	x, err := p.Arithmetic(strings.NewReader(s))
-	if err != nil {
-		return 0, fmt.Errorf("%s: syntax error in expression", s)
-	}
-	if hasSubst(x) { // s is data: never run code found in it
-		return 0, fmt.Errorf("%s: syntax error: operand expected", s)
-	}
-	return r.arith(x)
-}
-
-// leadingZero reports a decimal-looking number such as 017 or -0123,
-// which arithmetic reads as octal.
-func leadingZero(s string) bool {
-	s = strings.TrimLeft(s, "+-")
-	return len(s) > 1 && s[0] == '0'
-}
-
 // indexKey evaluates an array subscript: arithmetic for indexed arrays,
 // a word for associative ones.
 func (r *Runner) indexKey(v expand.Variable, idx syntax.ArithmExpr) (string, int, error) {
@@ -163,6 +135,7 @@ func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, app
 		if err != nil {
 			return err
 		}
+		v = r.vars.get(name) // the subscript may assign: a[a[0]=1]=x
 	}
 	list, indexes := arrayOf(v)
 	if n < 0 {
@@ -238,19 +211,8 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 				m[k] = x
 			}
 		}
-		for _, el := range as.Array.Elems {
-			if el.Index == nil {
-				return fmt.Errorf("%s: must use subscript when assigning associative array", name)
-			}
-			k, _, err := r.indexKey(expand.Variable{Kind: expand.Associative}, el.Index)
-			if err != nil {
-				return err
-			}
-			val, err := r.literal(el.Value)
-			if err != nil {
-				return err
-			}
-			m[k] = val
+		if err := r.assocElems(name, as.Array.Elems, m); err != nil {
+			return err
 		}
 		nv := old
 		nv.Kind, nv.Set, nv.Map = expand.Associative, true, m
@@ -258,46 +220,14 @@ func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 	}
 	var list []string
 	var indexes []int
-	next := 0
 	if as.Append {
 		list, indexes = arrayOf(old)
 		list = append([]string(nil), list...)
 		indexes = append([]int(nil), indexes...)
-		if len(indexes) > 0 {
-			next = indexes[len(indexes)-1] + 1
-		}
 	}
-	put := func(i int, val string) {
-		pos := sort.SearchInts(indexes, i)
-		if pos < len(indexes) && indexes[pos] == i {
-			list[pos] = val
-			return
-		}
-		list = append(list[:pos], append([]string{val}, list[pos:]...)...)
-		indexes = append(indexes[:pos], append([]int{i}, indexes[pos:]...)...)
-	}
-	for _, el := range as.Array.Elems {
-		if el.Index != nil {
-			n, err := r.arith(el.Index)
-			if err != nil {
-				return err
-			}
-			val, err := r.literal(el.Value)
-			if err != nil {
-				return err
-			}
-			put(n, val)
-			next = n + 1
-			continue
-		}
-		fs, err := r.fields(el.Value)
-		if err != nil {
-			return err
-		}
-		for _, f := range fs {
-			put(next, f)
-			next++
-		}
+	list, indexes, err := r.indexedElems(name, old, as.Array.Elems, list, indexes)
+	if err != nil {
+		return err
 	}
 	nv := old
 	nv.Kind, nv.Set, nv.List, nv.Indexes, nv.Map = expand.Indexed, true, list, denseOrNil(indexes), nil
@@ -320,19 +250,11 @@ func (r *Runner) assignNamed(name, val string) error {
 	if validName(name) {
 		return r.setVarString(name, val)
 	}
-	open := strings.IndexByte(name, '[')
-	if open <= 0 || !strings.HasSuffix(name, "]") || !validName(name[:open]) {
+	base, idx, ok := parseElemRef(name)
+	if !ok {
 		return badIdentError(name)
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(name+"="), "")
-	if err != nil || len(f.Stmts) != 1 {
-		return badIdentError(name)
-	}
-	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
-	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Index == nil {
-		return badIdentError(name)
-	}
-	return r.assignIndex(ce.Assigns[0].Name.Value, ce.Assigns[0].Index, val, false)
+	return r.assignIndex(base, idx, val, false)
 }
 
 // resolveRef follows namerefs (declare -n) from name to the variable an

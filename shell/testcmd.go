@@ -191,29 +191,7 @@ func (r *Runner) unaryTest(op, x string) (bool, error) {
 	case "-z":
 		return x == "", nil
 	case "-v":
-		base, idx, ok := strings.Cut(x, "[")
-		v := runnerEnv{r}.Get(base)
-		if ok && strings.HasSuffix(idx, "]") {
-			idx = idx[:len(idx)-1]
-			switch v.Kind {
-			case expand.Associative:
-				_, found := v.Map[idx]
-				return found, nil
-			case expand.Indexed:
-				n, err := r.arithString(idx)
-				if err != nil {
-					return false, err
-				}
-				_, ids := arrayOf(v)
-				for _, i := range ids {
-					if i == n {
-						return true, nil
-					}
-				}
-				return false, nil
-			}
-		}
-		return v.IsSet(), nil
+		return r.varIsSet(x)
 	case "-o":
 		if o := r.setOption(x); o != nil {
 			return o.get(r), nil
@@ -357,6 +335,10 @@ func testInt(s string) (int, error) {
 func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 	switch x := x.(type) {
 	case *syntax.Word:
+		if neg := r.negatedTest(x); neg != nil {
+			ok, err := r.testExpr(neg)
+			return !ok, err
+		}
 		s, err := r.literal(x)
 		return s != "", err
 	case *syntax.ParenTest:
@@ -411,7 +393,11 @@ func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			re, err := regexp.Compile(rx)
+			flags := ""
+			if r.opts.NoCaseMatch {
+				flags = "(?i)"
+			}
+			re, err := regexp.Compile(flags + rx)
 			if err != nil {
 				return false, &statusError{status: 2, msg: fmt.Sprintf("%s: invalid regular expression", rx)}
 			}

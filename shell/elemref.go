@@ -1,0 +1,211 @@
+package shell
+
+import (
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// parseElemRef parses s as name[subscript], the operand of printf -v,
+// read, unset or test -v naming an array element. The subscript is
+// parsed as in an assignment: quotes and expansions in it are evaluated
+// when it is used, as bash does.
+func parseElemRef(s string) (name string, idx syntax.ArithmExpr, ok bool) {
+	open := strings.IndexByte(s, '[')
+	if open <= 0 || !strings.HasSuffix(s, "]") || !validName(s[:open]) {
+		return "", nil, false
+	}
+	as := parseAssign(s + "=")
+	if as == nil || as.Index == nil {
+		return "", nil, false
+	}
+	return as.Name.Value, as.Index, true
+}
+
+// parseAssign parses src as a lone assignment (a[1]=x, a=(1 2)); nil
+// when it is anything else.
+func parseAssign(src string) *syntax.Assign {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil || len(f.Stmts) != 1 {
+		return nil
+	}
+	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 {
+		return nil
+	}
+	return ce.Assigns[0]
+}
+
+// elemSubscript evaluates the subscript of s, name[subscript], for the
+// array v: the key of an associative array, or the index of an indexed
+// one counted from the end when negative (ok is false when it is out of
+// range). A subscript the parser refuses is taken literally as a key, or
+// evaluated as an expression.
+func (r *Runner) elemSubscript(v expand.Variable, s string) (key string, n int, ok bool, err error) {
+	_, idx, parsed := parseElemRef(s)
+	if v.Kind == expand.Associative {
+		if !parsed {
+			open := strings.IndexByte(s, '[')
+			return s[open+1 : len(s)-1], 0, true, nil
+		}
+		key, err = r.arithKey(idx)
+		return key, 0, err == nil, err
+	}
+	if parsed {
+		n, err = r.arith(idx)
+	} else {
+		open := strings.IndexByte(s, '[')
+		n, err = r.arithString(s[open+1 : len(s)-1])
+	}
+	if err != nil {
+		return "", 0, false, err
+	}
+	if n < 0 {
+		if _, ids := arrayOf(v); len(ids) > 0 {
+			n += ids[len(ids)-1] + 1
+		}
+	}
+	return "", n, n >= 0, nil
+}
+
+// varIsSet implements test -v: name is a set variable, or name[subscript]
+// a set element.
+func (r *Runner) varIsSet(s string) (bool, error) {
+	open := strings.IndexByte(s, '[')
+	if open < 0 {
+		return runnerEnv{r}.Get(s).IsSet(), nil
+	}
+	if open == 0 || !strings.HasSuffix(s, "]") || !validName(s[:open]) {
+		return false, nil
+	}
+	v := runnerEnv{r}.Get(s[:open])
+	if sub := s[open+1 : len(s)-1]; (sub == "@" || sub == "*") && v.Kind != expand.Associative {
+		list, _ := arrayOf(v)
+		return len(list) > 0, nil // any element
+	}
+	key, n, ok, err := r.elemSubscript(v, s)
+	if err != nil || !ok {
+		return false, err
+	}
+	switch v.Kind {
+	case expand.Associative:
+		_, found := v.Map[key]
+		return found, nil
+	case expand.Indexed:
+		_, ids := arrayOf(v)
+		for _, i := range ids {
+			if i == n {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	return n == 0 && v.IsSet(), nil
+}
+
+// subscriptToEval reports a ${name[subscript]} whose subscript gosh
+// evaluates itself (fixSubscript), and ${!a[@]}. ${!a[i]} (indirection
+// through an element) is paramops.go's.
+func subscriptToEval(pe *syntax.ParamExp) bool {
+	if pe.Index == nil || pe.Param == nil || pe.Names != 0 {
+		return false
+	}
+	if w, ok := pe.Index.(*syntax.Word); ok {
+		if lit := w.Lit(); lit == "@" || lit == "*" {
+			return pe.Excl // ${!a[@]} of an unset a
+		}
+	}
+	if pe.Excl {
+		return false
+	}
+	// Names, numbers and operators are left to expand, which gets them
+	// right but for a name holding an expression (rare, and this is the
+	// common ${a[i]}): what it gets wrong is text from an expansion,
+	// a negative subscript, an assignment.
+	return !arithPlainNonNeg(pe.Index) || arithAssigns(pe.Index)
+}
+
+// arithPlainNonNeg reports an expression of literal words only and no
+// unary minus.
+func arithPlainNonNeg(x syntax.ArithmExpr) bool {
+	switch x := x.(type) {
+	case *syntax.Word:
+		_, ok := litText(x)
+		return ok
+	case *syntax.ParenArithm:
+		return arithPlainNonNeg(x.X)
+	case *syntax.UnaryArithm:
+		return x.Op != syntax.Minus && arithPlainNonNeg(x.X)
+	case *syntax.BinaryArithm:
+		return x.Op != syntax.Sub && arithPlainNonNeg(x.X) && arithPlainNonNeg(x.Y)
+	}
+	return false
+}
+
+// fixSubscript returns pe with the subscript of an indexed array
+// evaluated as bash does, or nil to leave pe to expand. expand reads
+// a[$i] with i='1+2' as a[0] (it does not parse the value again), fails
+// on a negative subscript before the first element where bash reports
+// it and expands to nothing, and calls ${!a[@]} of an unset a an invalid
+// indirect expansion where bash finds no keys. A subscript that o says
+// cannot be evaluated ahead of what is left to expand is left too.
+func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamExp, error) {
+	if !subscriptToEval(pe) {
+		return nil, nil
+	}
+	name := r.resolveRef(pe.Param.Value)
+	v := runnerEnv{r}.Get(name)
+	if w, ok := pe.Index.(*syntax.Word); ok && (w.Lit() == "@" || w.Lit() == "*") {
+		if v.IsSet() {
+			return nil, nil
+		}
+		// expand calls it an invalid indirect expansion; bash has no
+		// keys, as for "${a[@]}".
+		fixed := *pe
+		fixed.Excl = false
+		return &fixed, nil
+	}
+	if v.Kind == expand.Associative || !o.allows(pe.Index) {
+		return nil, nil
+	}
+	n, err := r.arith(pe.Index)
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 {
+		_, ids := arrayOf(v)
+		max := -1
+		if len(ids) > 0 {
+			max = ids[len(ids)-1]
+		}
+		if n += max + 1; n < 0 {
+			r.errf("%s: bad array subscript", name)
+			n = max + 1 // unset: expands to nothing
+		}
+	}
+	fixed := *pe
+	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: strconv.Itoa(n)}}}
+	return &fixed, nil
+}
+
+// arithAssigns reports an expression that assigns a variable.
+func arithAssigns(x syntax.ArithmExpr) bool {
+	switch x := x.(type) {
+	case *syntax.Word:
+		for _, p := range x.Parts {
+			if pe, ok := p.(*syntax.ParamExp); ok && pe.Index != nil && arithAssigns(pe.Index) {
+				return true
+			}
+		}
+	case *syntax.ParenArithm:
+		return arithAssigns(x.X)
+	case *syntax.UnaryArithm:
+		return x.Op == syntax.Inc || x.Op == syntax.Dec || arithAssigns(x.X)
+	case *syntax.BinaryArithm:
+		_, assigns := assignOps[x.Op]
+		return assigns || x.Op == syntax.Assgn || arithAssigns(x.X) || arithAssigns(x.Y)
+	}
+	return false
+}
