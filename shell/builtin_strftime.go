@@ -98,7 +98,9 @@ func cStrftime(format string, t time.Time) string {
 			fmt.Fprintf(&b, "%02d", t.Second())
 		case 't':
 			b.WriteByte('\t')
-		case 'T':
+		case 'x': // the C locale's date
+			b.WriteString(t.Format("01/02/06"))
+		case 'T', 'X': // %X: the C locale's time
 			b.WriteString(t.Format("15:04:05"))
 		case 'u':
 			wd := int(t.Weekday())

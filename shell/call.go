@@ -443,9 +443,10 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 
 func (r *Runner) assignError(err error) int {
 	var se *statusError
+	var de *discardError
 	var ue expand.UnsetParameterError
 	var fg *failGlobError
-	if errors.As(err, &se) || errors.As(err, &ue) || errors.As(err, &fg) {
+	if errors.As(err, &se) || errors.As(err, &de) || errors.As(err, &ue) || errors.As(err, &fg) {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)

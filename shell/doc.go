@@ -29,7 +29,12 @@
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
-// substitution callbacks. Arithmetic is gosh's own (arith.go): (( )),
+// substitution callbacks. Forms expand lacks or gets wrong are rewritten
+// in a copy of the word first (parampat.go, paramops.go, patsub.go):
+// gosh computes the value, holds it in a hidden temporary variable of
+// runnerEnv, and hands expand a reference to it with the original
+// quoting. Prompt escapes (PS1, ${x@P}) are in prompt.go.
+// Arithmetic is gosh's own (arith.go): (( )),
 // let, for (( )) and array subscripts call it directly, and fixWord
 // evaluates $(( )) and subscripts in words ahead of expand where the order
 // of evaluation allows (evalorder.go). Words that carry a glob pattern get gosh's own

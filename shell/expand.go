@@ -73,6 +73,7 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if fs, ok := r.quickFields(words); ok {
 		return fs, nil // nothing to split or glob
 	}
+	defer r.dropParamTmps(len(r.paramTmps))
 	words, err := r.fixWords(words)
 	if err != nil {
 		return nil, err
@@ -108,6 +109,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 	if s, ok := r.quickLiteral(w); ok {
 		return s, nil
 	}
+	defer r.dropParamTmps(len(r.paramTmps))
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err
@@ -117,6 +119,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) pattern(w *syntax.Word) (string, error) {
+	defer r.dropParamTmps(len(r.paramTmps))
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err
@@ -128,6 +131,7 @@ func (r *Runner) pattern(w *syntax.Word) (string, error) {
 }
 
 func (r *Runner) document(w *syntax.Word) (string, error) {
+	defer r.dropParamTmps(len(r.paramTmps))
 	w, err := r.fixWord(w)
 	if err != nil {
 		return "", err
@@ -153,6 +157,12 @@ func (e *statusError) Error() string { return e.msg }
 // expandError reports an expansion error. As in sh, a non-interactive
 // shell exits on one; the status is 1.
 func (r *Runner) expandError(err error) int {
+	var de *discardError
+	if errors.As(err, &de) {
+		r.errf("%s", de.msg)
+		r.discard = true
+		return 1
+	}
 	var se *statusError
 	if errors.As(err, &se) {
 		if se.msg != "" {

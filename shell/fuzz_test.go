@@ -54,6 +54,7 @@ func seedScripts(tb testing.TB) []string {
 		"cat <<EOF\nunterminated", "echo 'open", "((((((( ", "a=\xff\xfe; echo \"$a\"",
 		"{ echo a; echo b; } | while read l; do echo $l; done", "echo ${x:?unset}; echo after",
 		"for i in 1 2 3; do (echo $i) & done; wait", "case x in x) echo x;; esac",
+		"a=(x y); r='a[1]'; p='\\u\\D{%s}'; echo ${!r@Q} \"-${a[@]@K}-$@\" ${@:0:1} ${!r:-$((i++))} ${p@P} ${x////y}",
 	)
 }
 

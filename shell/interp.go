@@ -227,12 +227,14 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // ends on. topStmt reports whether that happened.
 func (r *Runner) topStmt(st *syntax.Stmt) bool {
 	nested := r.funcDepth > 0 || r.evalDepth > 0 || r.sourceDepth > 0
-	if !nested && r.discardLine != 0 {
-		if st.Pos().Line() == r.discardLine {
-			return false // bash discards the rest of the line
-		}
-		r.discardLine = 0
+	if line := st.Pos().Line(); !nested && line != r.cmdLine {
+		r.cmdLine = line
+		r.sh.commands.Add(1) // \# in a prompt
 	}
+	if r.discardLine != 0 && st.Pos().Line() == r.discardLine {
+		return false
+	}
+	r.discardLine = 0
 	r.guard(func() { r.stmt(st) })
 	if r.discard && !nested {
 		r.discard = false
@@ -1013,7 +1015,7 @@ func (r *Runner) tryExecLast(st *syntax.Stmt) {
 func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 	// A Ctrl-C while the line was read was the line reader's.
 	r.sh.intr.Store(false)
-	r.discardLine = 0 // lines count from 1 again
+	r.discardLine, r.cmdLine = 0, 0 // lines count from 1 again
 	for _, st := range stmts {
 		if r.exiting {
 			return

@@ -95,6 +95,69 @@ var langCases = []langCase{
 	{name: "command-v-V", script: `command -v echo; command -V echo; command -v nosuch_xyz; echo $?`, want: "echo\necho is a shell builtin\n1\n"},
 	{name: "type-a", script: `type -a true | head -n 1; type -t if`, want: "true is a shell builtin\nkeyword\n"},
 
+	// Parameter operators expand lacks, computed in paramops.go.
+	{name: "param-indirect-ops", script: `x=; ref=x; echo "[${!ref-d}] [${!ref:-d}] [${!ref:+a}]"; unset x; echo "[${!ref-d}]"
+z=zz; zz=; echo ${!z:=foo} $zz; w=ww; ww=; (echo ${!w:?empty}); echo st=$?`, want: "[] [d] []\n[d]\nfoo foo\nst=1\n"},
+	{name: "param-indirect-targets", script: `argv() { printf '<%s>' "$@"; echo; }
+set -- p q; r=@; argv "${!r}"; r=2; argv "${!r}"; a=(x y z); r='a[1+1]'; echo ${!r}; r='a[@]'; argv "${!r}"
+r='a[*]'; argv "${!r}"; declare -A m=([k]=v); r='m["k"]'; echo ${!r}; i=(a); echo ${!i[0]}; b=1; r='a[$b]'; echo ${!r}`, want: "<p><q>\n<q>\nz\n<x><y><z>\n<x y z>\nv\nx\ny\n"},
+	{name: "param-indirect-errors", script: `a='bad name'; echo ${!a}
+echo st=$?
+unset u; echo ${!u}
+echo st=$?
+r='x:-y'; echo "${!r}"
+echo st=$?`, want: "st=1\nst=1\nst=1\n"},
+	{name: "param-indirect-array-ops", script: `argv() { printf '<%s>' "$@"; echo; }
+declare -A ref=([k]=v1); v1=value; a3=(1 2 3); argv "${!ref[@]:2}" "${!ref[@]#?}" "${!ref[@]@Q}"
+ref[k]='a3[@]'; argv "${!ref[@]:1}" "${!ref[@]:-e}" "${!ref[@]/2/x}"; r='a3[0]'; echo ${!r@a}`, want: "<lue><alue><'value'>\n<2><3><1><2><3><1><x><3>\na\n"},
+	{name: "param-at-ops", script: `argv() { printf '<%s>' "$@"; echo; }
+a=(x "y'z"); argv "${a[@]@Q}" "${a[*]@Q}" "${a@Q}" "${u[@]@Q}"; x=$'a\tb'; echo ${x@Q}; e=; echo [${e@Q}] [${u@Q}]
+echo ${x@A}; declare -r x; echo ${x@a} ${a@a} ${a[@]@a}; s='a\tb\x41'; argv "${s@E}"; w=hello; echo ${w@U} ${w@u} ${w@L} ${a[@]@U}
+set -- 'a b' c; argv "${@@Q}" ${@@U}`, want: "<'x'><'y'\\''z'><'x' 'y'\\''z'><'x'>\n$'a\\tb'\n[''] []\nx=$'a\\tb'\nr a a a\n<a\tbA>\nHELLO Hello hello X Y'Z\n<'a b'><'c'><A><B><C>\n"},
+	{name: "param-at-prompt", script: `p='[\045\1004\\\555]'; echo "${p@P}"; x='\'; y=h; p='$x$y'; echo "${p@P}"; set -- '\\' 'a\nb'; echo "${@@P}"
+p='\D{%Y}'; [ "${p@P}" = "$(date +%Y)" ] && echo year; p='\w'; cd /; echo "${p@P}"`, want: "[%@4\\m]\n\\h\n\\ a\nb\nyear\n/\n"},
+	{name: "param-default-arrays", script: `argv() { printf '<%s>' "$@"; echo; }
+e=(); a1=(''); a2=('' ''); argv "${e[@]-m}" "${a1[@]-m}" "${a1[@]:-m}" "${a2[@]:-m}" "${e[@]+p}" "${a2[*]:+p}" "${u[@]+p}"
+IFS=; argv "${a2[*]:-m}" ${a2[*]:-m}; set -- '' ''; argv ${@:-m} "${@:+p}" ${*:-m}; set --; argv "${@+p}" "${*:+p}"`, want: "<m><><m><><><p>\n<m>\n<p>\n<>\n"},
+	{name: "param-default-lazy", script: `i=0; x=x; echo ${x:-$((i++))} $i ${u:-$((i++))} $i ${x+$(echo hi)} ${x-$(echo no)}; echo "${u-\$\z\"}"; set -u; echo ${u+$((i++))}$i`, want: "x 0 0 1 hi x\n$\\z\"\n1\n"},
+	{name: "param-list-in-quotes", script: `argv() { printf '<%s>' "$@"; echo; }
+set -- "a 1" "b 2" "c 3"; argv "-$@-" "-${@:2}-" "<${@:1:2}>" "${@: -1}" "${@:4}" "-${*:2}-"; a=(p q); e=(); argv "x${a[@]}y" "x${e[@]}y" "${a[@]#p}$1"`, want: "<-a 1><b 2><c 3-><-b 2><c 3-><<a 1><b 2>><c 3><-b 2 c 3->\n<xp><qy><xy><><qa 1>\n"},
+	{name: "param-repl-slashes", script: `x=a/c/b; echo ${x///c} ${x////c} ${x///} ${x//}; H=/foo/bar; echo ${H////\\/} "${H////-}"
+y=abc; echo ${y//b/\\} ${y//b/\z} "${y//b/\"}" ${y/#a/\\}; set -- /a/ /b; echo ${@@a}. ${@////-}; p='\D{}'; case "${p@P}" in [0-2][0-9]:[0-5][0-9]:[0-5][0-9]) echo time;; esac`, want: "a/b acccb acb a/c/b\n\\/foo\\/bar -foo-bar\na\\c azc a\"c \\bc\n. -a- -b\ntime\n"},
+	{name: "param-indirect-discard", script: `f() { r=${!1}; echo in-f; }
+f 'x:-y'; echo same
+echo next $?
+x=$(echo ${!u}; echo sub); echo "[$x] $?"
+for i in 1 2; do echo ${!u}; done; echo same
+echo end`, want: "next 1\n[] 1\nend\n"},
+	{name: "param-prompt-command-number", script: `PS1="\#"; echo ${PS1@P}
+echo ${PS1@P}
+x=$(echo ${PS1@P}); echo $x ${PS1@P}
+f() { echo ${PS1@P}; echo ${PS1@P}; }
+f
+f`, want: "1\n2\n3 3\n5\n5\n6\n6\n"},
+	{name: "param-at-arrays", script: `f() { printf '<%s>' "$@"; echo; }
+b=(x y); b[5]=z; declare -A m=([k]=v); f "${b[@]@A}" "${b[*]@K}" "${m[@]@K}" "${m[@]@A}" "${b[@]@k}"
+readonly b; f "${b[@]@A}"; set -- a b; f "${@:1:-1}"; echo same line
+echo next`, want: "<declare><-a><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")><0 \"x\" 1 \"y\" 5 \"z\"><k \"v\" ><declare><-A><m=([k]=\"v\" )><0><x><1><y><5><z>\n<declare><-ar><b=([0]=\"x\" [1]=\"y\" [5]=\"z\")>\nnext\n"},
+	{name: "param-default-quoted-word", script: `f() { printf '<%s>' "$@"; echo; }
+a=(); i=0; f "${a[@]-'x y'}" "${u-'x'$((i++))}" "${a[*]:-"a  b"}" ${a[@]:-'p q'}; x=a/b; ab=x; r=ab; echo ${!r//} ${!r///}`, want: "<'x y'><'x'0><a  b><p q>\nx x\n"},
+	{name: "param-pattern-extglob", script: `shopt -s extglob; x=aabaa; echo ${x//+(a)/X} ${x/#+(a)/X} ${x%%+(a)} ${x##@(a|b)} ${x#+(a)} ${x%+(a)}
+a=(xaa aab); echo "${a[@]//@(a|b)/-}" ${a[@]%%+(a)}; shopt -u extglob; echo ${x//+(a)/X}`, want: "XbX Xbaa aab abaa abaa aaba\nx-- --- x aab\naabaa\n"},
+	{name: "param-pattern-amp-quoted", script: `x=abcb; echo ${x/b/&&} "${x/b/&&}" ${x//b/[&]} ${x/b/\&} ${x/b/"&"} "${x/b/\&}" ${x/#a/&&} ${x/%b/"<"&">"}
+a=(ab cb); echo ${a[@]/b/&&} "${a[@]/%b/<&>}"; p='^++--hel.,<>[]'; echo ${p//[^'><+-.,[]']}; y=a-c; echo ${y//['a-c']/X} ${y//[a-c]/X}`, want: "abbcb abbcb a[b]c[b] a&cb a&cb a&cb aabcb abc<b>\nabb cbb a<b> c<b>\n++--.,<>[]\nXXX X-X\n"},
+	{name: "param-prompt-history-number", script: `p='\!'; echo ${p@P}
+set -o history
+echo ${p@P}
+echo ${p@P}`, want: "1\n1\n2\n"},
+	{name: "param-pattern-idioms", script: `f() { printf '<%s>' "$@"; echo; }
+HOME=/home/u; x=/home/u/src/a*b; y='a*b'; e=
+f "${x/"$HOME"/\~}" "${x//"$y"/Z}" ${x//"$e"/z} "${x//'/'/:}" "${x/#"$HOME"/~}" "${x/%"$y"/.}"
+P=/bin:/usr/bin; f ${P//":"/ } "${P//':'/$'\n'}"
+s='a.b.c'; f "${s//"."/-}" "${s/"."}" "${s//./&&}"
+set -- 'a b' 'c.d'; f "${@//"."/_}" "${@/#"a"/&x}"
+arr=('x y' 'z'); f "${arr[@]/"x"/X}" ${arr[@]//" "/_}
+x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b></home/u/src/Z></home/u/src/a*b><:home:u:src:a*b></home/u/src/a*b></home/u/src/.>\n</bin></usr/bin></bin\n/usr/bin>\n<a-b-c><ab.c><a..b..c>\n<a b><c_d><ax b><c.d>\n<X y><z><x_y><z>\n~/a/b /a/~rootb /a/b~\n"},
 	// Special variables.
 	{name: "lineno-funcname", script: "f() {\n  echo $LINENO ${FUNCNAME[0]}\n}\nf\necho $LINENO", want: "2 f\n5\n"},
 	{name: "bash-source-lineno", script: "echo 'g() { echo \"${FUNCNAME[*]}|${BASH_SOURCE[*]}|${BASH_LINENO[*]}\"; }' > lib.sh\n. ./lib.sh\nf() {\n  g\n}\nf", want: "g f main|./lib.sh s.sh s.sh|4 6 0\n"},

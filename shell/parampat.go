@@ -9,7 +9,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// Two gaps in mvdan's expand that real scripts hit are closed here by
+// Gaps in mvdan's expand that real scripts hit are closed here by
 // rewriting a copy of the word just before it is expanded (the AST itself
 // is shared by concurrent subshells and never edited):
 //
@@ -19,8 +19,9 @@ import (
 //     escaped.
 //   - ${x/#pat/rep} and ${x/%pat/rep} (replacement anchored at the start or
 //     the end) are not supported; gosh computes them itself.
-//   - ${@:-word}, ${@+word} and the like ("${@:-.}" is a common idiom)
-//     ignore the operator; gosh picks the word or plain $@ itself.
+//   - the forms computed in paramops.go: indirection, the @ operators,
+//     ${a[@]:-word} and ${@:-word} ("${@:-.}" is a common idiom), and
+//     "x$@y" (one field per parameter).
 
 // fixWord returns w, or a rewritten copy when it needs one of the fixes.
 func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
@@ -69,11 +70,11 @@ func needsFix(parts []syntax.WordPart) bool {
 	for _, p := range parts {
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
-			if needsFix(p.Parts) {
+			if needsFix(p.Parts) || listInQuotes(p.Parts) {
 				return true
 			}
 		case *syntax.ParamExp:
-			if anchoredRepl(p) || quotedRemoval(p) || paramsDefault(p) || subscriptToEval(p) || extGlobParam(p) {
+			if anchoredRepl(p) || quotedRemoval(p) || paramOp(p) || subscriptToEval(p) || extGlobParam(p) {
 				return true
 			}
 		case *syntax.ArithmExp:
@@ -90,50 +91,6 @@ func anchoredRepl(pe *syntax.ParamExp) bool {
 	lit, ok := pe.Repl.Orig.Parts[0].(*syntax.Lit)
 	return ok && (strings.HasPrefix(lit.Value, "#") || strings.HasPrefix(lit.Value, "%")) &&
 		pe.Index == nil && pe.Param != nil && pe.Param.Value != "@" && pe.Param.Value != "*"
-}
-
-// paramsDefault reports ${@-w} ${@:-w} ${@+w} ${@:+w} and the same on $*.
-func paramsDefault(pe *syntax.ParamExp) bool {
-	if pe.Exp == nil || pe.Index != nil || pe.Param == nil || (pe.Param.Value != "@" && pe.Param.Value != "*") {
-		return false
-	}
-	switch pe.Exp.Op {
-	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
-		return true
-	}
-	return false
-}
-
-// paramsDefaultParts returns what ${@:-w} and its kin stand for: the
-// parts of w, or plain $@ (or $*). Unquoted, w is handed back as the
-// default of a name no script can set, so expand still splits it.
-func (r *Runner) paramsDefaultParts(pe *syntax.ParamExp, quoted bool) []syntax.WordPart {
-	set := len(r.params) > 0
-	null := strings.Join(r.params, "") == ""
-	var useWord bool
-	switch pe.Exp.Op {
-	case syntax.DefaultUnset:
-		useWord = !set
-	case syntax.DefaultUnsetOrNull:
-		useWord = !set || null
-	case syntax.AlternateUnset:
-		useWord = set
-	case syntax.AlternateUnsetOrNull:
-		useWord = set && !null
-	}
-	if useWord {
-		if pe.Exp.Word == nil {
-			return nil
-		}
-		if !quoted {
-			return []syntax.WordPart{&syntax.ParamExp{Param: &syntax.Lit{Value: "gosh-unset"},
-				Exp: &syntax.Expansion{Op: syntax.DefaultUnset, Word: pe.Exp.Word}}}
-		}
-		return pe.Exp.Word.Parts
-	}
-	plain := *pe
-	plain.Exp = nil
-	return []syntax.WordPart{&plain}
 }
 
 func quotedRemoval(pe *syntax.ParamExp) bool {
@@ -162,11 +119,12 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		o.write = true
 	}
 	for _, p := range parts {
-		if pe, ok := p.(*syntax.ParamExp); ok && paramsDefault(pe) {
-			inner, err := r.fixParts(r.paramsDefaultParts(pe, quoted), quoted, o)
+		if pe, ok := p.(*syntax.ParamExp); ok && paramOp(pe) {
+			inner, err := r.paramOpParts(pe, quoted, o)
 			if err != nil {
 				return nil, err
 			}
+			o.note(inner)
 			out = append(out, inner...)
 			continue
 		}
@@ -174,12 +132,13 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		i := len(out) - 1
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
-			if needsFix(p.Parts) {
+			if needsFix(p.Parts) || listInQuotes(p.Parts) {
 				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
 				}
-				out[i] = &syntax.DblQuoted{Left: p.Left, Right: p.Right, Dollar: p.Dollar, Parts: inner}
+				out = append(out[:i], splitQuoted(p, inner)...)
+				continue // the inner parts were noted
 			}
 		case *syntax.ParamExp:
 			if fixed, err := r.fixSubscript(p, o); err != nil {

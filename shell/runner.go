@@ -36,6 +36,8 @@ type shared struct {
 	onTrapReset func(syscall.Signal)
 	beforeExec  func() // restores terminal state before exec replaces gosh
 	term        terminal
+	// commands counts the top-level commands read, \# in a prompt.
+	commands atomic.Int64
 	// pathCache remembers PATH searches made in subshells (pipeline
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
@@ -167,6 +169,12 @@ type Runner struct {
 	// start: the tracer watches an in-process stage's children.
 	childHook func(*exec.Process)
 	execLast  bool // RunCommandExec: the program's last command may exec
+	// paramTmps hold values computed for the word being expanded (see
+	// paramops.go); not copied: a subshell makes its own.
+	paramTmps []expand.Variable
+	// cmdLine is the line of the last top-level command counted in
+	// sh.commands: the statements of one line are one command.
+	cmdLine uint
 	// compCtx is the command line a completion function (-F) runs for;
 	// nil outside one.
 	compCtx *compContext

@@ -267,6 +267,9 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			}
 			return expand.Variable{}
 		}
+		if v, ok := r.paramTmpVar(name); ok {
+			return v
+		}
 		if strings.HasPrefix(name, "HOME ") {
 			return expand.Variable{}
 		}
