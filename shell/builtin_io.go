@@ -317,19 +317,19 @@ func (r *Runner) printfOnce(format string, args []string) (string, int, error) {
 			fmt.Fprintf(&b, sspec+"s", r.strftime(timeFmt, arg))
 		case 'd', 'i':
 			n, err := printfInt(arg)
-			if err != nil && firstErr == nil {
+			if err = r.printfRange(arg, err); err != nil && firstErr == nil {
 				firstErr = err
 			}
 			fmt.Fprintf(&b, spec+"d", n)
 		case 'u':
-			n, err := printfInt(arg)
-			if err != nil && firstErr == nil {
+			n, err := printfUint(arg)
+			if err = r.printfRange(arg, err); err != nil && firstErr == nil {
 				firstErr = err
 			}
-			fmt.Fprintf(&b, spec+"d", uint64(n))
+			fmt.Fprintf(&b, spec+"d", n)
 		case 'o', 'x', 'X':
-			n, err := printfInt(arg)
-			if err != nil && firstErr == nil {
+			n, err := printfUint(arg)
+			if err = r.printfRange(arg, err); err != nil && firstErr == nil {
 				firstErr = err
 			}
 			if n == 0 {
@@ -371,11 +371,9 @@ func printfInt(s string) (int64, error) {
 		}
 		return int64([]rune(t[1:])[0]), nil
 	}
-	if n, err := strconv.ParseInt(t, 0, 64); err == nil {
-		return n, nil
-	}
-	if u, err := strconv.ParseUint(t, 0, 64); err == nil {
-		return int64(u), nil
+	n, err := strconv.ParseInt(t, 0, 64)
+	if err == nil || errors.Is(err, strconv.ErrRange) {
+		return n, err // clamped on overflow, as strtoimax does
 	}
 	// Longest prefix that is a number (trailing blanks are an error too).
 	if u := strings.TrimRight(t, " \t\n"); u != t {
@@ -390,8 +388,34 @@ func printfInt(s string) (int64, error) {
 	for k < len(t) && t[k] >= '0' && t[k] <= '9' {
 		k++
 	}
-	n, _ := strconv.ParseInt(strings.TrimPrefix(t[:k], "+"), 10, 64)
+	n, _ = strconv.ParseInt(strings.TrimPrefix(t[:k], "+"), 10, 64)
 	return n, fmt.Errorf("%s: invalid number", s)
+}
+
+// printfUint converts an argument of %u, %o, %x as C's strtoumax does: a
+// negative number wraps around, one too large becomes the largest value
+// with strconv.ErrRange.
+func printfUint(s string) (uint64, error) {
+	t := strings.TrimSpace(s)
+	neg := strings.HasPrefix(t, "-")
+	if u, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(t, "-"), "+"), 0, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if neg && err == nil {
+			u = -u
+		}
+		return u, err
+	}
+	n, err := printfInt(s)
+	return uint64(n), err
+}
+
+// printfRange reports an argument out of range as bash does, a warning
+// that leaves the status alone, and passes on any other error.
+func (r *Runner) printfRange(arg string, err error) error {
+	if !errors.Is(err, strconv.ErrRange) {
+		return err
+	}
+	r.errf("printf: warning: %s: Numerical result out of range", arg)
+	return nil
 }
 
 // printfEscape expands one backslash escape of a printf format.

@@ -31,8 +31,8 @@ func (r *Runner) strftime(format, arg string) string {
 		}
 	}
 	out := cStrftime(format, t.In(loc))
-	if len(out) > 128 {
-		out = "" // bash's buffer holds 128 bytes; longer results are dropped
+	if len(out) >= 128 {
+		out = "" // bash's buffer holds 128 bytes with the NUL; longer results are dropped
 	}
 	return out
 }

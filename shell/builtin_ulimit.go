@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"syscall"
 
@@ -167,6 +168,9 @@ func (u ulimitRes) set(value string, hard, soft bool) error {
 		v, err := strconv.ParseUint(value, 10, 64)
 		if err != nil {
 			return fmt.Errorf("%s: invalid number", value)
+		}
+		if v > math.MaxUint64/max(u.unit, 1) {
+			return fmt.Errorf("%s: limit out of range", value)
 		}
 		n = v * u.unit
 	}

@@ -867,13 +867,17 @@ func builtinSet(r *Runner, args []string) int {
 		a := args[0]
 		if a == "--" {
 			args = args[1:]
-			r.setParamsResetGetopts(args)
+			r.setParams(args)
 			return 0
 		}
 		if a == "-" {
 			args = args[1:]
 			r.opts.Xtrace, r.opts.Verbose = false, false
 			break
+		}
+		if a == "+" { // an empty option list: ignored, as in bash and dash
+			args = args[1:]
+			continue
 		}
 		if len(a) < 2 || (a[0] != '-' && a[0] != '+') {
 			break
@@ -902,17 +906,18 @@ func builtinSet(r *Runner, args []string) int {
 		}
 	}
 	if len(args) > 0 {
-		r.setParamsResetGetopts(args)
+		r.setParams(args)
 	}
 	return 0
 }
 
-// setParamsResetGetopts replaces the positional parameters; like bash it
-// restarts getopts (OPTIND=1), since the old position means nothing now.
-func (r *Runner) setParamsResetGetopts(args []string) {
+// setParams replaces the positional parameters. As in bash, OPTIND stays:
+// getopts goes on from there in the new list (past its end, it stops and
+// sets OPTIND to $#+1); only a position inside a clustered option word is
+// forgotten.
+func (r *Runner) setParams(args []string) {
 	r.params = append([]string{}, args...)
-	r.setVarString("OPTIND", "1")
-	r.optPos, r.optIndSeen = 0, 1
+	r.optPos = 0
 }
 
 func setValueText(v expand.Variable) string {

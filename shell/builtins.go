@@ -90,7 +90,7 @@ func builtinExit(r *Runner, args []string) int {
 func builtinReturn(r *Runner, args []string) int {
 	if r.funcDepth == 0 && r.sourceDepth == 0 {
 		r.errf("return: can only `return' from a function or sourced script")
-		return 1
+		return 2 // a usage error, as in bash
 	}
 	if len(args) > 2 {
 		return r.tooManyArgs("return")
@@ -259,6 +259,7 @@ func builtinCd(r *Runner, args []string) int {
 		r.vars.envDirty = true
 	}
 	r.dir = target
+	r.unhashRelative()
 	r.setVarString("PWD", target)
 	if print {
 		fmt.Fprintln(r.out(), target)
@@ -353,9 +354,9 @@ func builtinSource(r *Runner, args []string) int {
 	} else {
 		path = r.path(name)
 	}
-	// A file that cannot be read ends a non-interactive shell, as POSIX
-	// and dash say (bash goes on unless in POSIX mode); one that does not
-	// parse is an error of this command only, as in bash.
+	// A file that cannot be read fails the command, as in bash; under
+	// set -o posix it ends a non-interactive shell, as POSIX and dash
+	// say. One that does not parse is an error of this command only.
 	src, err := os.ReadFile(path)
 	if err != nil {
 		var pe *os.PathError
@@ -363,7 +364,7 @@ func builtinSource(r *Runner, args []string) int {
 			err = pe.Err
 		}
 		r.errf("%s: %v", name, unwrapSyscall(err))
-		if !r.opts.Interactive {
+		if !r.opts.Interactive && r.setOption("posix").get(r) {
 			r.exit(1)
 		}
 		return 1
@@ -569,7 +570,7 @@ func (r *Runner) describe(name string, verbose, all, pathOnly bool) bool {
 	for _, p := range paths {
 		found = true
 		if verbose {
-			if h, ok := r.hash[name]; ok && h == p && !all {
+			if h, ok := r.hash[name]; ok && r.path(h) == p && !all {
 				fmt.Fprintf(w, "%s is hashed (%s)\n", name, p)
 			} else {
 				fmt.Fprintf(w, "%s is %s\n", name, p)
@@ -804,6 +805,9 @@ func builtinUmask(r *Runner, args []string) int {
 		return 2
 	}
 	mode := args[0]
+	if mode == "" {
+		return 1 // bash fails without a message
+	}
 	if mode[0] >= '0' && mode[0] <= '9' {
 		n, err := strconv.ParseUint(mode, 8, 32)
 		if err != nil || n > 0o777 {

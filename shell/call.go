@@ -3,6 +3,7 @@ package shell
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,9 @@ func (r *Runner) call(ce *syntax.CallExpr) int { return r.callRedirected(ce, nil
 // the words are expanded before the redirections are applied: `$(cat) <f`
 // reads the shell's stdin, and `tee >(wc -l) >/dev/null` prints the count.
 func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int {
+	if st := r.bangSubshell(ce, rds); st != nil {
+		return r.stmtSync(st)
+	}
 	r.cmdSubstRan = false
 	if len(ce.Args) == 0 {
 		// Assignments only: they change the shell's variables.
@@ -41,6 +45,12 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	args, err := r.fields(ce.Args...)
 	if err != nil {
 		return r.expandError(err)
+	}
+	if r.opts.Xtrace && len(args) > 0 && len(ce.Assigns) == 0 {
+		// Before the redirections, as in bash: 2>file does not catch it.
+		// Prefix assignments are traced one by one as they are made, and
+		// the command after them (below).
+		r.trace(quoteArgs(args))
 	}
 	if len(rds) > 0 {
 		saved := r.fds
@@ -64,9 +74,6 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			return r.cmdSubstStatus
 		}
 		return 0
-	}
-	if r.opts.Xtrace && len(ce.Assigns) == 0 {
-		r.trace(quoteArgs(args))
 	}
 	name := args[0]
 	r.setLastArg(args[len(args)-1])
@@ -100,6 +107,24 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	return r.run(args)
 }
 
+// bangSubshell reads the command !(list), which the parser took for an
+// extended glob, as bash does without extglob: a negated subshell. It
+// returns nil for any other command.
+func (r *Runner) bangSubshell(ce *syntax.CallExpr, rds []*syntax.Redirect) *syntax.Stmt {
+	if r.opts.ExtGlob || len(ce.Args) != 1 || len(ce.Assigns) > 0 || len(ce.Args[0].Parts) != 1 {
+		return nil
+	}
+	eg, ok := ce.Args[0].Parts[0].(*syntax.ExtGlob)
+	if !ok || eg.Op != syntax.GlobExcept {
+		return nil
+	}
+	f, err := parseAll([]byte(eg.Pattern.Value), r.script)
+	if err != nil {
+		return nil
+	}
+	return &syntax.Stmt{Cmd: &syntax.Subshell{Stmts: f.Stmts}, Negated: true, Redirs: rds}
+}
+
 // run runs the command named args[0] with the runner's fd table.
 func (r *Runner) run(args []string) int {
 	name := args[0]
@@ -112,8 +137,16 @@ func (r *Runner) run(args []string) int {
 	return r.external(args, nil)
 }
 
+// builtin runs a builtin. One that failed to write its output fails, as
+// in bash: type echo >/dev/full.
 func (r *Runner) builtin(b builtinFunc, args []string) int {
+	r.outErr = nil
 	status := b(r, args)
+	if r.outErr != nil && status == 0 && !r.exiting {
+		r.errf("%s: write error: %v", args[0], unwrapSyscall(r.outErr))
+		status = 1
+	}
+	r.outErr = nil
 	return status
 }
 
@@ -159,13 +192,20 @@ func (r *Runner) lookPath(name string) (string, error) {
 	if strings.Contains(name, "/") {
 		return r.path(name), nil
 	}
-	if p, ok := r.hash[name]; ok {
-		return p, nil
-	}
 	pathVar := r.vars.get("PATH").Str
+	if pathVar != r.sh.hashPATH {
+		if r.subshell == 0 {
+			clear(r.hash)
+			r.sh.hashPATH = pathVar
+		}
+	} else if p, ok := r.hash[name]; ok && (r.subshell == 0 || filepath.IsAbs(p)) {
+		// (A subshell may have changed directory: a relative entry
+		// is the parent's.)
+		return r.path(p), nil
+	}
 	if r.subshell > 0 {
 		if p, ok := r.sh.pathCache.Load(pathCacheKey(pathVar, name)); ok {
-			return p.(string), nil
+			return r.path(p.(string)), nil
 		}
 	}
 	var firstNonExec string
@@ -185,9 +225,11 @@ func (r *Runner) lookPath(name string) (string, error) {
 			}
 			continue
 		}
-		if filepath.IsAbs(dir) {
-			r.setHash(name, full)
+		if !filepath.IsAbs(dir) {
+			// bash keeps a relative entry relative: ./prog, bin/prog.
+			p = dir + "/" + name
 		}
+		r.setHash(name, p)
 		return full, nil
 	}
 	if firstNonExec != "" {
@@ -202,6 +244,17 @@ func (r *Runner) unhash(name string) {
 	if r.subshell == 0 {
 		delete(r.hash, name)
 	}
+}
+
+// unhashRelative forgets the programs found through relative PATH
+// entries when the directory changes, so that such an entry is always
+// searched from the current directory (bash would keep bin/prog and run
+// the bin/prog of the new directory, or fail).
+func (r *Runner) unhashRelative() {
+	if r.subshell > 0 {
+		return
+	}
+	maps.DeleteFunc(r.hash, func(_, p string) bool { return !filepath.IsAbs(p) })
 }
 
 func (r *Runner) setHash(name, path string) {
@@ -253,16 +306,6 @@ func (r *Runner) startExternal(args []string, pgid int, fg bool) (*exec.Process,
 		r.startHook(cmd)
 	}
 	proc, err := exec.Start(cmd)
-	if err != nil && errors.Is(err, syscall.ENOENT) && !strings.Contains(name, "/") {
-		// The cached path is gone: look the name up again, as sh does.
-		if _, cached := r.hash[name]; cached {
-			r.unhash(name)
-			if p, lerr := r.lookPath(name); lerr == nil && p != path {
-				path, cmd.Path = p, p
-				proc, err = exec.Start(cmd)
-			}
-		}
-	}
 	if err != nil {
 		return nil, r.startError(name, path, args, err)
 	}
@@ -285,6 +328,10 @@ func (r *Runner) startError(name, path string, args []string, err error) int {
 				return 126
 			}
 			r.errf("%s: No such file or directory", name)
+		} else if h, cached := r.hash[name]; cached && r.sh.hashPATH == r.vars.get("PATH").Str {
+			// bash runs a hashed path without checking it first (shopt
+			// checkhash is off) and keeps it: hash -r forgets it.
+			r.errf("%s: No such file or directory", h)
 		} else {
 			r.unhash(name)
 			r.sh.pathCache.Delete(pathCacheKey(r.vars.get("PATH").Str, name))

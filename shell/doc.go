@@ -27,6 +27,14 @@
 // no process's (bashpid.go). With shopt -s lastpipe and no job control
 // the last stage runs in the Runner itself, not a copy.
 //
+// Parsing (parseAll in interp.go): source reaches the parser through a
+// guard (srcguard.go) that escapes bytes the parser would reject or drop
+// and bounds nesting. Where the bash-mode parser rejects valid bash, the
+// program is parsed again after a local fix: a space in a (( that is not
+// arithmetic (parenfix.go), ${##2} rewritten (argcops.go), then POSIX
+// mode. A program that still does not parse runs up to the line that
+// holds the error.
+//
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process
 // substitution callbacks. Forms expand lacks or gets wrong are rewritten

@@ -220,7 +220,11 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 	if sub.opts.Errexit && !r.optionOn(shoptOptions, "inherit_errexit") && !r.optionOn(setOptions, "posix") {
 		sub.opts.Errexit = false
 	}
-	sub.guard(func() { sub.stmts(cs.Stmts) })
+	if rd := fileSubst(cs); rd != nil {
+		sub.guard(func() { sub.lastStatus = sub.catRedirect(rd) })
+	} else {
+		sub.guard(func() { sub.stmts(cs.Stmts) })
+	}
 	status := sub.finishSubshell()
 	<-done
 	r.lastStatus = status

@@ -113,11 +113,18 @@ type fdWriter struct {
 func (w fdWriter) Write(p []byte) (int, error) {
 	f := w.r.fds.get(w.fd)
 	if f == nil {
+		if w.fd == 1 {
+			w.r.outErr = errBadFd
+		}
 		return 0, errBadFd
 	}
 	n, err := f.Write(p)
 	if err != nil && errors.Is(err, syscall.EPIPE) {
 		w.r.brokenPipe()
+	} else if err != nil && errors.Is(err, syscall.EFBIG) {
+		w.r.fileTooLarge()
+	} else if err != nil && w.fd == 1 {
+		w.r.outErr = err
 	}
 	return n, err
 }
@@ -135,6 +142,20 @@ func (r *Runner) out() io.Writer { return fdWriter{r, 1} }
 
 // errOut returns the runner's stderr as a writer.
 func (r *Runner) errOut() io.Writer { return fdWriter{r, 2} }
+
+// fileTooLarge handles a builtin's write past ulimit -f: the kernel sends
+// SIGXFSZ, which kills a shell (the Go runtime ignores it, so the write
+// fails with EFBIG instead). An in-process subshell ends with status 153.
+func (r *Runner) fileTooLarge() {
+	if r.subshell > 0 || r.sh.pid != os.Getpid() {
+		r.exit(128 + int(syscall.SIGXFSZ))
+		return
+	}
+	if !r.opts.Interactive {
+		r.sh.stderrMu.Lock() // nothing more may be written
+		exec.DieBySignal(syscall.SIGXFSZ)
+	}
+}
 
 // brokenPipe handles a builtin's write into a pipe with no reader: as a
 // process would die by SIGPIPE, the subshell running it ends with status

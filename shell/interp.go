@@ -76,7 +76,15 @@ func parseAll(src []byte, name string) (*syntax.File, error) {
 	if isTooDeep(err) {
 		return nil, err
 	}
-	if f2, err2 := newParser(true).Parse(newGuardReader(bytes.NewReader(src)), name); err2 == nil && checkFuncNames(f2) == nil {
+	if f2, ok := parseSpaced(src, name, err); ok {
+		restoreBytes(f2)
+		return f2, nil
+	}
+	if f2, ok := parseArgcOps(src, name, err); ok {
+		restoreBytes(f2)
+		return f2, nil
+	}
+	if f2, err2 := newParser(true).Parse(newGuardReader(bytes.NewReader(src)), name); err2 == nil && checkFuncNames(f2) == nil && !arithAsSubshells(f2) {
 		restoreBytes(f2)
 		return f2, nil
 	}
@@ -123,18 +131,50 @@ func (r *Runner) RunSource(src []byte, name string) int {
 		}
 		return r.lastStatus
 	}
-	// Run what parses, then report the error where it stands.
+	// Run what parses, then report the error where it stands. sh reads
+	// a whole line before it runs any of it, so statements that share a
+	// line with the syntax error do not run: each statement waits until
+	// its line is known to be complete.
+	var held []*syntax.Stmt
 	eachStmt(newParser(false), bytes.NewReader(src), func(st *syntax.Stmt, err error) bool {
 		if err != nil {
 			echo.rest(r)
 			r.syntaxError(name, err)
 			return false
 		}
-		echo.upTo(r, st)
-		r.topStmt(st)
-		return !r.exiting
+		held = append(held, st)
+		if !lineEndsAfter(src, int(st.End().Offset())) {
+			return true
+		}
+		for _, h := range held {
+			echo.upTo(r, h)
+			r.topStmt(h)
+			if r.exiting {
+				return false
+			}
+		}
+		held = held[:0]
+		return true
 	})
 	return r.lastStatus
+}
+
+// lineEndsAfter reports whether only separators, blanks and a comment
+// stand between offset end and the next newline (or the end of src):
+// the statement ending there is the last on its line.
+func lineEndsAfter(src []byte, end int) bool {
+	for i := end; i < len(src); i++ {
+		switch src[i] {
+		case ' ', '\t', ';', '&':
+		case '\n':
+			return true
+		case '#':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // closeHeredoc returns src with the delimiter of the here-document that
@@ -353,16 +393,20 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 	if r.exiting {
 		return // the DEBUG trap exited (or failed under set -e)
 	}
+	r.failIgnored = false
 	status := r.stmtSync(st)
 	r.lastStatus = status
 	if setsPipeStatus(st.Cmd) {
 		r.pipeStatus = append(r.pipeStatus[:0], status)
 	}
-	if status != 0 && r.noErrexit == 0 && !st.Negated && !r.exiting && !r.returning &&
-		r.breakN == 0 && r.contN == 0 && !isCondCmd(st.Cmd) {
-		r.errTrap(st)
-		if r.opts.Errexit {
-			r.exit(status)
+	if status != 0 && !r.exiting && !r.returning && r.breakN == 0 && r.contN == 0 {
+		if r.noErrexit == 0 && !st.Negated && !isCondCmd(st.Cmd) && !(r.failIgnored && passesFailure(st.Cmd)) {
+			r.errTrap(st)
+			if r.opts.Errexit {
+				r.exit(status)
+			}
+		} else {
+			r.failIgnored = true
 		}
 	}
 	r.runPendingTraps()
@@ -390,6 +434,17 @@ func setsPipeStatus(c syntax.Command) bool {
 func isCondCmd(c syntax.Command) bool {
 	if b, ok := c.(*syntax.BinaryCmd); ok {
 		return b.Op == syntax.AndStmt || b.Op == syntax.OrStmt
+	}
+	return false
+}
+
+// passesFailure reports the compound commands other than a subshell, whose
+// status is that of the last command run in them: when set -e ignored
+// that command's failure ({ a && b; }), it ignores theirs too.
+func passesFailure(c syntax.Command) bool {
+	switch c.(type) {
+	case *syntax.Block, *syntax.IfClause, *syntax.WhileClause, *syntax.ForClause, *syntax.CaseClause:
+		return true
 	}
 	return false
 }
@@ -442,7 +497,7 @@ func isPipe(c syntax.Command) bool {
 
 func isBareExec(c syntax.Command) bool {
 	ce, ok := c.(*syntax.CallExpr)
-	return ok && len(ce.Args) == 1 && ce.Args[0].Lit() == "exec"
+	return ok && (len(ce.Args) == 1 || len(ce.Args) == 2 && ce.Args[1].Lit() == "--") && ce.Args[0].Lit() == "exec"
 }
 
 // cmd runs one command and returns its status.

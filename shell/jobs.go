@@ -288,6 +288,7 @@ ops:
 			if !r.waitBg(j) {
 				return 128 + r.pendingSignal()
 			}
+			r.reportKilled(j)
 			r.jobs.Remove(j)
 		}
 		return 0
@@ -310,6 +311,7 @@ ops:
 		if !r.waitBg(j) {
 			return 128 + r.pendingSignal()
 		}
+		r.reportKilled(j)
 		status = r.jobStatus(j)
 		if !strings.HasPrefix(a, "%") {
 			// wait PID reports that process's own status.
@@ -357,6 +359,8 @@ func (r *Runner) waitAny(args []string) int {
 		for _, a := range args {
 			if j, err := r.findJob(a); err == nil {
 				js = append(js, j)
+			} else {
+				r.errf("wait: %s: no such job", a)
 			}
 		}
 	}
@@ -680,6 +684,30 @@ func parseSignal(s string) (syscall.Signal, bool) {
 		return syscall.SIGIO, true
 	}
 	return 0, false
+}
+
+// reportKilled prints bash's notice for a background job that wait finds
+// killed by a signal, in a shell without job control notices (those
+// print their own): "line 3:  1234 Hangup    sleep 1". As in bash,
+// SIGINT, SIGPIPE and SIGTERM go unmentioned.
+func (r *Runner) reportKilled(j *exec.Job) {
+	ws := j.Statuses()
+	if r.opts.Interactive || r.opts.Monitor || len(ws) == 0 || len(j.Procs) == 0 {
+		return
+	}
+	last := ws[len(ws)-1]
+	if !last.Signaled() {
+		return
+	}
+	switch last.Signal() {
+	case syscall.SIGINT, syscall.SIGPIPE, syscall.SIGTERM:
+		return
+	}
+	msg := signalText(last.Signal())
+	if last.CoreDump() {
+		msg += " (core dumped)"
+	}
+	r.errf("%5d %-24s%s", j.Procs[len(j.Procs)-1].Pid, msg, j.Text)
 }
 
 // signalText is the notice bash prints for a job killed by sig.

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -96,12 +97,36 @@ func assignTraceText(as *syntax.Assign, val string) string {
 // changes the shell's own fds (handled by the statement's redirections).
 func builtinExec(r *Runner, args []string) int {
 	args = args[1:]
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		if args[0] == "--" {
-			args = args[1:]
+	argv0, clearEnv, login := "", false, false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
 			break
 		}
-		args = args[1:] // -c, -l, -a are accepted and ignored
+		for i := 1; i < len(a); i++ {
+			switch a[i] {
+			case 'c':
+				clearEnv = true
+			case 'l':
+				login = true
+			case 'a':
+				switch {
+				case i+1 < len(a):
+					argv0 = a[i+1:]
+				case len(args) > 0:
+					argv0, args = args[0], args[1:]
+				default:
+					r.errf("exec: -a: option requires an argument")
+					return 2
+				}
+				i = len(a)
+			default:
+				r.errf("exec: -%c: invalid option", a[i])
+				fmt.Fprintln(r.fds.writer(2), "exec: usage: exec [-cl] [-a name] [command [argument ...]] [redirection ...]")
+				return 2
+			}
+		}
 	}
 	if len(args) == 0 {
 		return 0
@@ -119,7 +144,23 @@ func builtinExec(r *Runner, args []string) int {
 		r.exit(127)
 		return 127
 	}
-	if err := r.execReplace(path, args); err != nil {
+	argv := append([]string(nil), args...)
+	if argv0 != "" {
+		argv[0] = argv0
+	}
+	if login {
+		argv[0] = "-" + argv[0]
+	}
+	env := r.vars.environ()
+	if clearEnv {
+		env = nil
+	}
+	err = r.execReplace(path, argv, env)
+	if errors.Is(err, syscall.ENOEXEC) && !isBinary(path) && r.sh.exe != "" {
+		// A file without #!: sh runs it as a script in a new shell.
+		err = r.execReplace(r.sh.exe, append([]string{"gosh", path}, args[1:]...), env)
+	}
+	if err != nil {
 		status := 126
 		if os.IsNotExist(err) {
 			status = 127
@@ -134,7 +175,7 @@ func builtinExec(r *Runner, args []string) int {
 }
 
 // execReplace puts the fd table on the real fds 0..n and calls execve.
-func (r *Runner) execReplace(path string, args []string) error {
+func (r *Runner) execReplace(path string, args, env []string) error {
 	files := r.fds.files()
 	// Move every source out of the way first: a source may sit on a
 	// target number.
@@ -162,8 +203,7 @@ func (r *Runner) execReplace(path string, args []string) error {
 	if h := r.sh.beforeExec; h != nil {
 		h()
 	}
-	err := syscall.Exec(path, args, r.vars.environ())
-	return err
+	return syscall.Exec(path, args, env)
 }
 
 func builtinGetopts(r *Runner, args []string) int {

@@ -267,6 +267,9 @@ func (r *Runner) prepareStage(s *stage) bool {
 		sub.fds.release()
 		return false
 	}
+	if sub.opts.Xtrace && len(args) > 0 {
+		sub.trace(quoteArgs(args)) // before the redirections, as in bash
+	}
 	if len(s.st.Redirs) > 0 {
 		if status := sub.redirect(&sub.fds, s.st.Redirs, false); status != 0 {
 			s.failed, s.fail = true, status
@@ -285,9 +288,6 @@ func (r *Runner) prepareStage(s *stage) bool {
 	if len(args) == 0 {
 		s.args, s.ready = nil, false
 		return false
-	}
-	if sub.opts.Xtrace {
-		sub.trace(quoteArgs(args))
 	}
 	s.args, s.ready = args, true
 	name := args[0]

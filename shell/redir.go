@@ -425,3 +425,28 @@ func (r *Runner) redirTarget(rd *syntax.Redirect) (string, error) {
 	}
 	return fs[0], nil
 }
+
+// fileSubst returns the redirection of $(< file) (or `< file`), a command
+// substitution that is just an input redirection: bash substitutes the
+// file's contents.
+func fileSubst(cs *syntax.CmdSubst) *syntax.Redirect {
+	if len(cs.Stmts) != 1 {
+		return nil
+	}
+	st := cs.Stmts[0]
+	if st.Cmd != nil || st.Negated || st.Background || st.Coprocess || len(st.Redirs) != 1 || st.Redirs[0].Op != syntax.RdrIn || st.Redirs[0].N != nil {
+		return nil
+	}
+	return st.Redirs[0]
+}
+
+// catRedirect opens rd in r's fd table and copies what it reads to
+// r's stdout, returning the status: that of the redirection. As in bash,
+// a read error (a directory) just ends the copy.
+func (r *Runner) catRedirect(rd *syntax.Redirect) int {
+	if status := r.redirect(&r.fds, []*syntax.Redirect{rd}, false); status != 0 {
+		return status
+	}
+	io.Copy(r.fds.writer(1), r.fds.get(0))
+	return 0
+}

@@ -42,6 +42,10 @@ type shared struct {
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
 	pathCache sync.Map
+	// hashPATH is the value of PATH the main runner's hash table was
+	// filled under: a lookup under another PATH empties the table first,
+	// as bash empties it when PATH is assigned.
+	hashPATH string
 	// jobs is the main runner's job table: a job stopped while an
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
@@ -127,7 +131,10 @@ type Runner struct {
 	funcDepth  int  // nesting of function calls
 	loopDepth  int  // nesting of loops
 	noErrexit  int  // >0 inside a condition, where set -e does not apply
-	sigpipe    bool // a write hit EPIPE: this subshell dies as by SIGPIPE
+	// failIgnored: the last statement failed where set -e did not apply.
+	failIgnored bool
+	sigpipe     bool  // a write hit EPIPE: this subshell dies as by SIGPIPE
+	outErr      error // a builtin's write to stdout failed (see builtin)
 
 	// discard: an error (failglob, a failed assignment; see abandon)
 	// abandons the rest of the top-level command; discardLine is the

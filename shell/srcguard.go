@@ -35,8 +35,14 @@ import (
 // instead; 10,000 levels run in about 150 MB.
 const maxNesting = 10000
 
-// escapeBase+b stands for the invalid byte b (0x80..0xff) while parsing.
+// escapeBase+b stands for the invalid byte b (0x80..0xff) while parsing,
+// and escapeBase+'\r' for a carriage return, which the parser would drop
+// but which sh takes as an ordinary character (echo\rx is one word).
 const escapeBase = 0x10ff00
+
+func isByteEscape(r rune) bool {
+	return r >= escapeBase+0x80 && r <= escapeBase+0xff || r == escapeBase+'\r'
+}
 
 var errTooDeep = fmt.Errorf("nesting too deep (more than %d levels)", maxNesting)
 
@@ -95,7 +101,7 @@ func (g *guardReader) decode() {
 	for i < len(g.pend) {
 		b := g.pend[i]
 		if b < utf8.RuneSelf {
-			g.emit(g.pend[i:i+1], false)
+			g.emit(g.pend[i:i+1], b == '\r')
 			i++
 			continue
 		}
@@ -105,7 +111,7 @@ func (g *guardReader) decode() {
 		r, w := utf8.DecodeRune(g.pend[i:])
 		if r == utf8.RuneError && w == 1 {
 			g.emit(g.pend[i:i+1], true)
-		} else if r >= escapeBase+0x80 && r <= escapeBase+0xff {
+		} else if isByteEscape(r) {
 			// Already the escape of a byte: pass the bytes on as invalid
 			// bytes would be, so the round trip keeps them as they were.
 			for _, c := range g.pend[i : i+w] {
@@ -194,7 +200,7 @@ func unescapeBytes(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		if r >= escapeBase+0x80 && r <= escapeBase+0xff {
+		if isByteEscape(r) {
 			b.WriteByte(byte(r - escapeBase))
 		} else {
 			b.WriteString(s[i : i+w])
@@ -246,15 +252,63 @@ func eachStmt(p *syntax.Parser, rd io.Reader, fn func(*syntax.Stmt, error) bool)
 // checkFuncNames rejects a function declaration without a name, which
 // the parser accepts for `() cmd` (a zsh anonymous function); sh and bash
 // reject it as a syntax error, and the interpreter needs a name.
+//
+// It first mends how the parser reads `f() { ...; } && g` and
+// `f() { ...; } | g`: as a function whose body is the whole list or
+// pipeline, where sh defines f by the first part alone.
 func checkFuncNames(node syntax.Node) error {
 	var err error
 	syntax.Walk(node, func(n syntax.Node) bool {
-		if fd, ok := n.(*syntax.FuncDecl); ok && fd.Name == nil && err == nil {
-			err = syntax.ParseError{Pos: fd.Pos(), Text: "syntax error near unexpected token `)'"}
+		if st, ok := n.(*syntax.Stmt); ok {
+			liftFuncBody(st)
+		}
+		if fd, ok := n.(*syntax.FuncDecl); ok && err == nil {
+			if fd.Name == nil {
+				err = syntax.ParseError{Pos: fd.Pos(), Text: "syntax error near unexpected token `)'"}
+			} else if fd.Body != nil && !isCompound(fd.Body.Cmd) {
+				// f() echo, f() g() {...}: sh and bash want a compound command.
+				err = syntax.ParseError{Pos: fd.Body.Pos(), Text: "a function body must be a compound command"}
+			}
 		}
 		return err == nil
 	})
 	return err
+}
+
+// liftFuncBody turns st, a function declaration whose body the parser
+// took to be a list or pipeline (f() { a; } && b), into that list or
+// pipeline with the declaration, its body the first command, as its
+// first element: (f() { a; }) && b.
+func liftFuncBody(st *syntax.Stmt) {
+	fd, ok := st.Cmd.(*syntax.FuncDecl)
+	if !ok || fd.Body == nil {
+		return
+	}
+	list, ok := fd.Body.Cmd.(*syntax.BinaryCmd)
+	if !ok || fd.Body.Negated || fd.Body.Background || fd.Body.Coprocess || len(fd.Body.Redirs) > 0 {
+		return
+	}
+	first := &list.X
+	for {
+		b, ok := (*first).Cmd.(*syntax.BinaryCmd)
+		if !ok || (*first).Negated || len((*first).Redirs) > 0 {
+			break
+		}
+		first = &b.X
+	}
+	fd.Body = *first
+	*first = &syntax.Stmt{Position: st.Position, Cmd: fd}
+	st.Cmd = list
+}
+
+// isCompound reports the compound commands, which may be function bodies.
+func isCompound(c syntax.Command) bool {
+	switch c.(type) {
+	case *syntax.Block, *syntax.Subshell, *syntax.IfClause, *syntax.WhileClause, *syntax.ForClause,
+		*syntax.CaseClause, *syntax.ArithmCmd, *syntax.TestClause:
+		return true
+	}
+	return false
 }
 
 // hasSubst reports a command or process substitution in node. Strings

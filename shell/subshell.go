@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"gosh/exec"
 
@@ -41,6 +43,9 @@ type subshellState struct {
 	Stmt    string
 	// Fds lists the fd numbers above 2 the parent passed in its table.
 	Fds []int
+	// NoJobControl: the parent shell had no job control, so a program
+	// this asynchronous command execs ignores SIGINT and SIGQUIT.
+	NoJobControl bool
 }
 
 // startSubshellProcess runs st (as a foreground statement) in a new gosh
@@ -54,6 +59,7 @@ func (r *Runner) startSubshellProcess(st *syntax.Stmt) (*exec.Process, error) {
 		Script: r.script, Pid: r.sh.pid, Ppid: r.sh.ppid, LastBg: r.lastBg, Status: r.lastStatus,
 		Line: r.line, Stmt: nodeTextOneLine(&fg),
 	}
+	state.NoJobControl = !r.opts.Monitor
 	state.Opts.Interactive, state.Opts.Monitor = false, false
 	r.vars.each(func(n string, v expand.Variable) bool {
 		state.Vars[n] = v
@@ -201,7 +207,36 @@ func RunSubshellState(fd int, opts ...Option) int {
 		// bash runs no ERR trap for the asynchronous command itself,
 		// only for the commands inside it.
 		r.asyncTop = fl.Stmts[0]
+		r.execSimple(fl.Stmts[0], st.NoJobControl)
 	}
 	r.stmts(fl.Stmts)
 	return r.Exit()
+}
+
+// execSimple replaces this subshell process by the program its statement
+// runs, when that is all it does, as sh's subshell execs its last
+// command: $! is then the program's pid, and a signal sent there reaches
+// the program. It returns when the statement is anything else or the
+// exec fails (which the normal run then reports). With ignoreInt, the
+// program starts with SIGINT and SIGQUIT ignored, as POSIX wants for an
+// asynchronous command when there is no job control.
+func (r *Runner) execSimple(st *syntax.Stmt, ignoreInt bool) {
+	ce, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Negated || len(st.Redirs) > 0 || len(ce.Assigns) > 0 || len(ce.Args) == 0 ||
+		len(r.traps) > 0 || r.opts.Xtrace || r.opts.Noexec || r.opts.Trace {
+		return
+	}
+	args, ok := r.quickFields(ce.Args)
+	if !ok || len(args) == 0 || r.funcs[args[0]] != nil || builtins[args[0]] != nil || r.aliases[args[0]] != "" {
+		return
+	}
+	path, err := r.lookPath(args[0])
+	if err != nil {
+		return
+	}
+	if ignoreInt {
+		// (Kept if the exec fails: the normal run starts it then.)
+		signal.Ignore(syscall.SIGINT, syscall.SIGQUIT)
+	}
+	r.execReplace(path, args, r.vars.environ())
 }

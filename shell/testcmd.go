@@ -64,6 +64,14 @@ func (t *testParser) run() (bool, error) {
 		if isBinaryTestOp(a[1]) {
 			return t.r.binaryTest(a[1], a[0], a[2], false)
 		}
+		// POSIX: with three arguments, -a and -o join two one-argument
+		// tests, so [ -z -a -z ] tests two strings.
+		switch a[1] {
+		case "-a":
+			return a[0] != "" && a[2] != "", nil
+		case "-o":
+			return a[0] != "" || a[2] != "", nil
+		}
 		if a[0] == "!" {
 			sub := &testParser{r: t.r, args: a[1:]}
 			ok, err := sub.run()

@@ -39,6 +39,7 @@ type sigState struct {
 	handlers atomic.Uint64 // a trap with a handler
 	watched  atomic.Uint64 // caught only to die by it as sh does
 	exitTrap atomic.Bool   // the main runner has an EXIT trap
+	touched  atomic.Uint64 // a trap changed the disposition (see ignoredOnEntry)
 	// fgWait counts foreground waits in progress: SIGINT from the
 	// terminal then waits for the child's fate.
 	fgWait atomic.Int32
@@ -343,7 +344,8 @@ func trapKey(s string) (string, syscall.Signal, bool) {
 
 func builtinTrap(r *Runner, args []string) int {
 	args = args[1:]
-	if len(args) > 0 && args[0] == "--" {
+	dashdash := len(args) > 0 && args[0] == "--"
+	if dashdash {
 		args = args[1:]
 	}
 	if len(args) == 0 || args[0] == "-p" {
@@ -356,6 +358,11 @@ func builtinTrap(r *Runner, args []string) int {
 	}
 	if args[0] == "-l" {
 		return builtinKill(r, []string{"kill", "-l"})
+	}
+	if a := args[0]; len(a) > 1 && a[0] == '-' && !dashdash {
+		r.errf("trap: %s: invalid option", a)
+		fmt.Fprintln(r.fds.writer(2), "trap: usage: trap [-lp] [[arg] signal_spec ...]")
+		return 2
 	}
 	handler := args[0]
 	sigs := args[1:]
@@ -391,6 +398,9 @@ func builtinTrap(r *Runner, args []string) int {
 			status = 1
 			continue
 		}
+		if sig != 0 && r.ignoredOnEntry(sig) {
+			continue // POSIX: neither trapped nor reset, silently
+		}
 		r.traps = copyTraps(r.traps)
 		if name == "EXIT" && r.subshell == 0 {
 			r.sh.sigs.exitTrap.Store(!reset && handler != "")
@@ -405,6 +415,13 @@ func builtinTrap(r *Runner, args []string) int {
 		}
 	}
 	return status
+}
+
+// ignoredOnEntry reports a signal that was ignored when this non-interactive
+// shell started (an asynchronous list's SIGINT, say) and that no trap has
+// changed since: POSIX lets such a shell neither trap nor reset it.
+func (r *Runner) ignoredOnEntry(sig syscall.Signal) bool {
+	return !r.opts.Interactive && r.sh.sigs.touched.Load()&sigBit(sig) == 0 && signal.Ignored(sig)
 }
 
 func copyTraps(t map[string]string) map[string]string {
@@ -430,6 +447,7 @@ func (r *Runner) applyTrapDisposition(name string, sig syscall.Signal, reset, ig
 	// os/signal must find its own handler in place (see exec.DefaultSignal).
 	exec.RestoreSignal(sig)
 	bit := sigBit(sig)
+	s.touched.Or(bit)
 	switch {
 	case reset:
 		s.trapped.And(^bit)
