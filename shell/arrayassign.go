@@ -135,37 +135,6 @@ func litIndex(x syntax.ArithmExpr) (int, bool) {
 	return quickAtoi(lit)
 }
 
-// assignText shows an assignment done for set -x as bash does: an array
-// literal as written (a+=(x "y z")), anything else with the value now
-// stored (a[1+1]=q, x=1).
-func assignText(as *syntax.Assign, r *Runner) string {
-	if as.Array != nil {
-		return nodeText(as)
-	}
-	val := r.vars.get(as.Name.Value).Str
-	if as.Index != nil {
-		lit, ok := "", as.Value == nil
-		if !ok {
-			lit, ok = litText(as.Value)
-		}
-		switch {
-		case ok:
-			val = lit // a[1]+=z shows z
-		case !arithAssigns(as.Index) && r.arithPlain(as.Index):
-			// Reading the element again repeats no side effect.
-			pe := &syntax.ParamExp{Param: as.Name, Index: as.Index}
-			val, _ = r.literal(&syntax.Word{Parts: []syntax.WordPart{pe}})
-		default:
-			val = ""
-		}
-	}
-	shown := *as
-	shown.Naked = false
-	shown.Append = as.Append && as.Index != nil // x+=b shows x=ab
-	shown.Value = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: shellQuote(val)}}}
-	return nodeText(&shown)
-}
-
 // arrayOperand parses the operand of declare -a "x=(1 2)" (a value made
 // by an expansion) as an array assignment, as bash does when the
 // variable is an array by now; nil means a plain string value.

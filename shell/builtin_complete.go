@@ -841,10 +841,10 @@ func (r *Runner) compFunc(fn string, ctx *compContext, word string) ([]string, b
 	r.compCtx = saved
 	v := r.vars.get("COMPREPLY")
 	r.vars.popFrame()
-	if r.exiting && r.lastStatus != 0 {
+	if r.exiting && r.lastStatus != 0 || r.discard {
 		// A fatal error in the function ends the completion, not the
 		// shell (bash jumps back to the completion's caller).
-		r.exiting = false
+		r.exiting, r.discard = false, false
 		return nil, false
 	}
 	switch v.Kind {

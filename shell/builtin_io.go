@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
@@ -460,6 +461,9 @@ func printfEscape(s string) (string, int, bool) {
 
 // shellQuoteBash quotes like bash's printf %q.
 func shellQuoteBash(s string) string {
+	if hasControl(s) || !utf8.ValidString(s) {
+		return ansiQuoteBytes(s)
+	}
 	if s == "" {
 		return "''"
 	}
@@ -469,13 +473,39 @@ func shellQuoteBash(s string) string {
 		case c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' || c == '+' || c == '=' || c == '@' || c == '%' ||
 			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c > 127:
 			b.WriteRune(c)
-		case c == '\n':
-			return "$'" + strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`).Replace(s) + "'"
 		default:
 			b.WriteByte('\\')
 			b.WriteRune(c)
 		}
 	}
+	return b.String()
+}
+
+// ansiQuoteBytes is ansiQuote that also writes each byte of s that is not
+// part of valid UTF-8 as an octal escape, as bash's printf %q does.
+func ansiQuoteBytes(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		if i > 0 {
+			q := ansiQuote(s[:i])
+			b.WriteString(q[2 : len(q)-1])
+		}
+		if i < len(s) {
+			fmt.Fprintf(&b, "\\%03o", s[i])
+			i++
+		}
+		s = s[i:]
+	}
+	b.WriteString("'")
 	return b.String()
 }
 
@@ -585,6 +615,7 @@ func builtinRead(r *Runner, args []string) int {
 		r.errf("read: read error: %d: %v", fd, unwrapSyscall(err))
 		return 1
 	}
+	line = strings.ReplaceAll(line, "\x00", "") // bash drops NUL bytes
 	if timedOut {
 		r.assignRead(line, args, arrayName, raw, exact || nchars >= 0)
 		return 142
@@ -621,6 +652,9 @@ func (r *Runner) assignRead(line string, names []string, arrayName string, raw, 
 	}
 	if arrayName != "" {
 		fields := readSplit(line, ifs, -1, raw)
+		if line == "" {
+			fields = nil // an empty line gives no element, whatever IFS is
+		}
 		if err := r.setVar(arrayName, expand.Variable{Set: true, Kind: expand.Indexed, List: fields}); err != nil {
 			r.errf("read: %v", err)
 		}

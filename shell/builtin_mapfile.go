@@ -3,6 +3,7 @@ package shell
 import (
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -138,6 +139,9 @@ func builtinMapfile(r *Runner, args []string) int {
 		}
 		if !eof && !strip {
 			line += string(delim)
+		}
+		if nul := strings.IndexByte(line, 0); nul >= 0 {
+			line = line[:nul] // bash keeps a line as a C string
 		}
 		if skip > 0 {
 			skip--

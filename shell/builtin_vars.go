@@ -24,6 +24,7 @@ type declFlags struct {
 	array, assoc, integer, readonly, export, global, print, funcs, funcNames bool
 	unexport, unreadonly, nameref                                            bool
 	unNameref                                                                bool
+	caseConv                                                                 byte // 'l' or 'u' (-l, -u); '-' for +l/+u
 }
 
 // declItem is one operand: a name, maybe with a value or an array.
@@ -75,15 +76,135 @@ func (r *Runner) declExpand(dc *syntax.DeclClause) (run func() int, status int) 
 			}
 			items = append(items, declItem{name: as.Name.Value, value: &val, append: as.Append})
 		default:
+			as, err := r.expandDeclAssign(as)
+			if err != nil {
+				return nil, r.expandError(err)
+			}
 			items = append(items, declItem{name: as.Name.Value, assign: as, append: as.Append})
 		}
 	}
 	return func() int {
 		if r.opts.Xtrace {
-			r.trace(variant + " " + strings.Join(words, " "))
+			r.traceDecl(variant, words, items)
 		}
-		return r.declare(variant, words, items)
+		args := declArgs(variant, words, items)
+		r.setLastArg(args[len(args)-1])
+		status := r.declare(variant, words, items)
+		r.syncOptVars() // export SHELLOPTS
+		return status
 	}, 0
+}
+
+// declArgs is a declaration command's words as expanded: an array value
+// shows as its name only, as bash passes it.
+func declArgs(variant string, words []string, items []declItem) []string {
+	args := append([]string{variant}, words...)
+	for _, it := range items {
+		if val, ok := it.scalar(); ok {
+			args = append(args, it.name+it.assignOp()+val)
+		} else {
+			args = append(args, it.name)
+		}
+	}
+	return args
+}
+
+// assignOp is how an item assigns: "+=" or "=".
+func (it declItem) assignOp() string {
+	if it.append {
+		return "+="
+	}
+	return "="
+}
+
+// scalar returns the string an item assigns, once expanded (see
+// expandDeclAssign), and whether it assigns one.
+func (it declItem) scalar() (string, bool) {
+	switch {
+	case it.value != nil:
+		return *it.value, true
+	case it.assign == nil || it.assign.Array != nil:
+		return "", false
+	}
+	if w := it.assign.Value; w != nil && len(w.Parts) == 1 {
+		if sq, ok := w.Parts[0].(*syntax.SglQuoted); ok {
+			return sq.Value, true
+		}
+	}
+	return "", true
+}
+
+// expandDeclAssign expands the value of a declare/local assignment before
+// the command runs, as bash does (local x=$x reads the outer x): it
+// returns a copy holding the expanded value quoted, or as itself when
+// the value is an array with [subscript]= elements.
+func (r *Runner) expandDeclAssign(as *syntax.Assign) (*syntax.Assign, error) {
+	lit := func(s string) *syntax.Word {
+		return &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: s}}}
+	}
+	cp := *as
+	if as.Array == nil {
+		val := ""
+		if as.Value != nil {
+			var err error
+			if val, err = r.literal(r.colonTildes(as.Value)); err != nil {
+				return nil, err
+			}
+		}
+		cp.Value = lit(val)
+		return &cp, nil
+	}
+	var words []*syntax.Word
+	for _, el := range as.Array.Elems {
+		if el.Index != nil || el.Value == nil {
+			return as, nil
+		}
+		words = append(words, el.Value)
+	}
+	fs, err := r.fields(words...)
+	if err != nil {
+		return nil, err
+	}
+	arr := &syntax.ArrayExpr{Lparen: as.Array.Lparen, Rparen: as.Array.Rparen}
+	for _, f := range fs {
+		arr.Elems = append(arr.Elems, &syntax.ArrayElem{Value: lit(f)})
+	}
+	cp.Array = arr
+	return &cp, nil
+}
+
+// traceDecl traces declare, local, export or readonly as bash does: an
+// array value first as name=('v' ...), then the command with its words,
+// then for export and readonly each assignment made.
+func (r *Runner) traceDecl(variant string, words []string, items []declItem) {
+	var after []string
+	for _, it := range items {
+		if it.assign != nil && it.assign.Array != nil {
+			var q []string
+			for _, el := range it.assign.Array.Elems {
+				val := ""
+				if el.Value != nil {
+					val = nodeText(el.Value)
+					if sq, ok := el.Value.Parts[0].(*syntax.SglQuoted); ok && len(el.Value.Parts) == 1 {
+						val = "'" + strings.ReplaceAll(sq.Value, "'", `'\''`) + "'"
+					}
+				}
+				if el.Index != nil {
+					val = "[" + nodeText(el.Index) + "]=" + val
+				}
+				q = append(q, val)
+			}
+			r.trace(it.name + it.assignOp() + "(" + strings.Join(q, " ") + ")")
+		} else if val, ok := it.scalar(); ok {
+			after = append(after, it.name+it.assignOp()+shellQuote(val))
+		}
+	}
+	r.trace(quoteArgs(declArgs(variant, words, items)))
+	if variant == "export" || variant == "readonly" {
+		for _, a := range after {
+			r.trace(a)
+		}
+	}
 }
 
 func parseDeclWord(f string) declItem {
@@ -114,7 +235,9 @@ func builtinDeclare(r *Runner, args []string) int {
 		opts = false
 		items = append(items, parseDeclWord(a))
 	}
-	return r.declare(args[0], words, items)
+	status := r.declare(args[0], words, items)
+	r.syncOptVars()
+	return status
 }
 
 func (r *Runner) declare(variant string, words []string, items []declItem) int {
@@ -151,7 +274,12 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 				} else {
 					fl.nameref, fl.unNameref = on, !on
 				}
-			case 'l', 'u', 't':
+			case 'l', 'u':
+				fl.caseConv = byte(c)
+				if !on {
+					fl.caseConv = '-'
+				}
+			case 't':
 			default:
 				return r.usage(variant, "-%c: invalid option", c)
 			}
@@ -199,6 +327,9 @@ func (r *Runner) declare(variant string, words []string, items []declItem) int {
 
 func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	name := it.name
+	if fl.array || fl.assoc {
+		it = arrayDeclItem(it)
+	}
 	cur := r.vars.get(name)
 	if local {
 		frame := r.vars.localFrame()
@@ -217,21 +348,23 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 			cur = nv
 		}
 	}
+	switch fl.caseConv {
+	case 'l', 'u':
+		r.setCaseAttr(name, fl.caseConv)
+	case '-':
+		r.setCaseAttr(name, 0)
+	}
 	if fl.integer {
-		if r.integers == nil || r.integersShared() {
-			m := map[string]bool{}
-			for k, v := range r.integers {
-				m[k] = v
-			}
-			r.integers = m
-			r.intOwner = r
-		}
-		r.integers[name] = true
+		r.writableIntegers()[name] = true
 	}
 	if cur.ReadOnly && (it.value != nil || it.assign != nil) {
 		return readonlyError(name)
 	}
 	if fl.nameref || (fl.unNameref && cur.Kind == expand.NameRef) {
+		if fl.export {
+			cur.Exported = true // the reference itself: its value is the name
+			r.vars.envDirty = true
+		}
 		return r.declareRef(name, cur, it, fl.nameref)
 	}
 	switch {
@@ -311,6 +444,38 @@ func (r *Runner) declareOne(it declItem, fl declFlags, local bool) error {
 	return nil
 }
 
+// arrayDeclItem reads a value "(...)" given to declare -a or -A as a
+// word (declare -a 'x=(1 2)', declare -a x=$v) as an array literal, as
+// bash does; any other item is returned as it is.
+func arrayDeclItem(it declItem) declItem {
+	val := ""
+	switch {
+	case it.value != nil:
+		val = *it.value
+	case it.assign != nil && it.assign.Array == nil && it.assign.Index == nil && it.assign.Value != nil:
+		sq, ok := it.assign.Value.Parts[0].(*syntax.SglQuoted)
+		if !ok || len(it.assign.Value.Parts) != 1 {
+			return it
+		}
+		val = sq.Value
+	default:
+		return it
+	}
+	if len(val) < 2 || val[0] != '(' || val[len(val)-1] != ')' {
+		return it
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(it.name+"="+val), "")
+	if err != nil || len(f.Stmts) != 1 {
+		return it
+	}
+	ce, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) != 0 || len(ce.Assigns) != 1 || ce.Assigns[0].Array == nil {
+		return it
+	}
+	ce.Assigns[0].Append = it.append
+	return declItem{name: it.name, assign: ce.Assigns[0], append: it.append}
+}
+
 // declareRef makes name a nameref (declare -n) to the variable named by
 // its value, or (declare +n) a plain variable holding that name again.
 // The reference itself is stored, not written through.
@@ -357,6 +522,20 @@ func validRefTarget(s string) bool {
 
 // integersShared reports whether r.integers belongs to a parent runner.
 func (r *Runner) integersShared() bool { return r.intOwner != r }
+
+// writableIntegers returns r.integers, first made r's own copy if it was
+// shared or missing.
+func (r *Runner) writableIntegers() map[string]bool {
+	if r.integers == nil || r.integersShared() {
+		m := make(map[string]bool, len(r.integers)+1)
+		for k, v := range r.integers {
+			m[k] = v
+		}
+		r.integers = m
+		r.intOwner = r
+	}
+	return r.integers
+}
 
 func (r *Runner) printFuncs(items []declItem, namesOnly bool) int {
 	names := make([]string, 0)
@@ -430,6 +609,9 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 	w := r.out()
 	for _, n := range names {
 		v := r.vars.get(n)
+		if n == "SHELLOPTS" || n == "BASHOPTS" {
+			v = runnerEnv{r}.Get(n) // computed from the options
+		}
 		if len(items) == 0 {
 			if (variant == "export" || fl.export) && !v.Exported {
 				continue
@@ -464,6 +646,9 @@ func (r *Runner) printVars(variant string, fl declFlags, items []declItem) int {
 		}
 		if v.Exported {
 			attrs += "x"
+		}
+		if c := r.caseAttr(n); c != 0 {
+			attrs += string(c)
 		}
 		if attrs == "" {
 			attrs = "-"
@@ -587,7 +772,7 @@ func dquote(s string) string {
 
 func builtinUnset(r *Runner, args []string) int {
 	args = args[1:]
-	mode := ""
+	mode, refSelf := "", false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "-f":
@@ -595,6 +780,7 @@ func builtinUnset(r *Runner, args []string) int {
 		case "-v":
 			mode = "v"
 		case "-n":
+			refSelf = true
 		case "--":
 			args = args[1:]
 			goto done
@@ -609,6 +795,9 @@ done:
 		if mode == "f" {
 			r.unsetFunc(name)
 			continue
+		}
+		if !refSelf && validName(name) {
+			name = r.resolveRef(name) // unset ref unsets its target
 		}
 		base, index, hasIndex := strings.Cut(name, "[")
 		if hasIndex && strings.HasSuffix(index, "]") {

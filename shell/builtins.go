@@ -81,8 +81,7 @@ func builtinExit(r *Runner, args []string) int {
 		}
 	}
 	if len(args) > 2 {
-		r.errf("exit: too many arguments")
-		return 1
+		return r.tooManyArgs("exit")
 	}
 	r.exit(status)
 	return status
@@ -92,6 +91,9 @@ func builtinReturn(r *Runner, args []string) int {
 	if r.funcDepth == 0 && r.sourceDepth == 0 {
 		r.errf("return: can only `return' from a function or sourced script")
 		return 2 // a usage error, as in bash
+	}
+	if len(args) > 2 {
+		return r.tooManyArgs("return")
 	}
 	status := r.lastStatus
 	if len(args) > 1 {
@@ -108,8 +110,19 @@ func builtinReturn(r *Runner, args []string) int {
 	return status
 }
 
+// tooManyArgs reports extra operands of the special builtin name. As in
+// bash, it abandons the top-level command (posix mode: ends the shell).
+func (r *Runner) tooManyArgs(name string) int {
+	r.errf("%s: too many arguments", name)
+	r.abandon()
+	return 1
+}
+
 func builtinBreak(r *Runner, args []string) int {
 	n := 1
+	if len(args) > 2 {
+		return r.tooManyArgs(args[0])
+	}
 	if len(args) > 1 {
 		var err error
 		n, err = strconv.Atoi(args[1])
@@ -377,6 +390,20 @@ func builtinSource(r *Runner, args []string) int {
 		r.script = name
 		r.lineStmts(f.Stmts)
 		r.discard = false // a failglob error ends only the sourced file's line
+		// The RETURN trap also fires when a sourced file ends (in a
+		// function only under set -T, which lets functions inherit it).
+		if h := r.traps["RETURN"]; h != "" && (r.funcDepth == 0 || r.opts.Functrace) && !r.exiting {
+			returning, status := r.returning, r.lastStatus
+			if returning {
+				r.lastStatus = 0 // bash: $? there is return's own status
+			}
+			r.returning = false
+			r.runTrap(h)
+			r.returning = returning
+			if !r.exiting {
+				r.lastStatus = status
+			}
+		}
 		r.script = oldScript
 		r.popCall()
 	}
@@ -395,6 +422,9 @@ func builtinSource(r *Runner, args []string) int {
 
 func builtinShift(r *Runner, args []string) int {
 	n := 1
+	if len(args) > 2 {
+		return r.tooManyArgs("shift")
+	}
 	if len(args) > 1 {
 		var err error
 		n, err = strconv.Atoi(args[1])
@@ -978,6 +1008,9 @@ func builtinHelp(r *Runner, args []string) int {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if len(args) > 1 && args[1] == "--" {
+		args = append(args[:1:1], args[2:]...)
+	}
 	if len(args) > 1 {
 		status := 0
 		for _, a := range args[1:] {

@@ -30,13 +30,11 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	if len(ce.Args) == 0 {
 		// Assignments only: they change the shell's variables.
 		for _, as := range ce.Assigns {
-			if err := r.assign(as, false); err != nil {
+			if err := r.assignTraced(as, false); err != nil {
 				return r.assignError(err)
 			}
 		}
-		if r.opts.Xtrace {
-			r.trace(assignTrace(ce.Assigns, r))
-		}
+		r.setLastArg("") // as in bash: no command, no last argument
 		if r.cmdSubstRan {
 			return r.cmdSubstStatus
 		}
@@ -48,9 +46,11 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	if err != nil {
 		return r.expandError(err)
 	}
-	if r.opts.Xtrace && len(args) > 0 {
+	if r.opts.Xtrace && len(args) > 0 && len(ce.Assigns) == 0 {
 		// Before the redirections, as in bash: 2>file does not catch it.
-		r.trace(assignTrace(ce.Assigns, r) + quoteArgs(args))
+		// Prefix assignments are traced one by one as they are made, and
+		// the command after them (below).
+		r.trace(quoteArgs(args))
 	}
 	if len(rds) > 0 {
 		saved := r.fds
@@ -66,7 +66,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 	}
 	if len(args) == 0 {
 		for _, as := range ce.Assigns {
-			if err := r.assign(as, false); err != nil {
+			if err := r.assignTraced(as, false); err != nil {
 				return r.assignError(err)
 			}
 		}
@@ -85,7 +85,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 		// runs: they go into that program's environment.
 		if isSpecialBuiltin(name) && name != "exec" && r.funcs[name] == nil {
 			for _, as := range ce.Assigns {
-				if err := r.assign(as, false); err != nil {
+				if err := r.assignTraced(as, false); err != nil {
 					return r.assignError(err)
 				}
 			}
@@ -93,7 +93,7 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 			r.vars.pushTempFrame()
 			r.vars.ensureFrame()
 			for _, as := range ce.Assigns {
-				if err := r.assign(as, true); err != nil {
+				if err := r.assignTraced(as, true); err != nil {
 					var ro readonlyError
 					if errors.As(err, &ro) {
 						// bash reports x=1 cmd on a readonly x and
@@ -106,6 +106,9 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 				}
 			}
 			defer r.vars.popFrame()
+		}
+		if r.opts.Xtrace {
+			r.trace(quoteArgs(args)) // after the assignments' lines, as in bash
 		}
 	}
 	return r.run(args)
@@ -432,6 +435,18 @@ func errnoText(e syscall.Errno) error {
 	return errors.New(s)
 }
 
+// assignTraced is assign for an assignment word of a simple command:
+// under set -x each is traced on its own line, once its value is
+// expanded and before it is made (so PS4 still sees the old value).
+func (r *Runner) assignTraced(as *syntax.Assign, prefix bool) error {
+	if !r.opts.Xtrace {
+		return r.assign(as, prefix)
+	}
+	r.traceAssign = true
+	defer func() { r.traceAssign = false }()
+	return r.assign(as, prefix)
+}
+
 // assign performs one assignment. local makes it in the innermost frame
 // (used for prefix assignments to a command, which are exported).
 func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
@@ -442,11 +457,19 @@ func (r *Runner) assign(as *syntax.Assign, prefix bool) error {
 			idx, _ := r.arithText(as.Index, textSource)
 			return fmt.Errorf("%s[%s]: cannot assign list to array member", name, idx)
 		}
+		if r.traceAssign {
+			r.traceAssign = false
+			r.trace(nodeText(as))
+		}
 		return r.assignArray(as, prefix)
 	}
 	val, err := r.literal(r.colonTildes(as.Value))
 	if err != nil {
 		return err
+	}
+	if r.traceAssign {
+		r.traceAssign = false
+		r.trace(assignTraceText(as, val))
 	}
 	if as.Index != nil {
 		return r.assignIndex(name, as.Index, val, as.Append)
@@ -477,14 +500,19 @@ func (r *Runner) assignError(err error) int {
 		return r.expandError(err)
 	}
 	r.errf("%v", err)
-	var ro readonlyError
-	if errors.As(err, &ro) {
-		r.discard = true
-		r.lastStatus = 1
-	} else if !r.opts.Interactive {
-		r.exit(1)
-	}
+	r.abandon()
 	return 1
+}
+
+// abandon ends the top-level command after an error that bash does not
+// treat as fatal outside posix mode (nor in an interactive shell): the
+// shell goes on with the next line (a -c string ends).
+func (r *Runner) abandon() {
+	if r.optionOn(setOptions, "posix") && !r.opts.Interactive {
+		r.exit(1)
+		return
+	}
+	r.discard = true
 }
 
 // readonlyError is an assignment to a readonly variable, the name.

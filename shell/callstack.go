@@ -98,6 +98,10 @@ func (r *Runner) stackVarValue(name string) (expand.Variable, bool) {
 		}
 	}
 	bottom := frames[len(frames)-1]
+	if bottom.callerScript == "-c" {
+		// bash -c has no main frame at the bottom of the stack.
+		return expand.Variable{Set: true, Kind: expand.Indexed, List: list}, true
+	}
 	switch name {
 	case "FUNCNAME":
 		if frames[0].name == "source" && len(frames) == 1 {

@@ -22,7 +22,10 @@
 // a pipe whose reader is gone ends such a stage with status 141, as
 // SIGPIPE ends a process. Command substitution runs in-process the same
 // way. A background job that is not a plain external pipeline runs in a
-// re-executed gosh (see subshell.go) so that $! is a real pid.
+// re-executed gosh (see subshell.go) so that $! is a real pid. An
+// in-process subshell's $BASHPID is a number above pid_max, its own but
+// no process's (bashpid.go). With shopt -s lastpipe and no job control
+// the last stage runs in the Runner itself, not a copy.
 //
 // Parsing (parseAll in interp.go): source reaches the parser through a
 // guard (srcguard.go) that escapes bytes the parser would reject or drop

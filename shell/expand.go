@@ -78,6 +78,9 @@ func (r *Runner) fields(words ...*syntax.Word) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if words, err = expandBraces(words); err != nil {
+		return nil, err
+	}
 	need := globNeed{r: r}
 	for _, w := range words {
 		if need.word(w) {
@@ -111,6 +114,7 @@ func (r *Runner) literal(w *syntax.Word) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	w = r.emptyHomeTilde(w)
 	return expand.Literal(r.cfg(), literalWord(r.fixAssocLen([]*syntax.Word{w})[0]))
 }
 
@@ -120,7 +124,7 @@ func (r *Runner) pattern(w *syntax.Word) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if w, err = r.extGlobWord(w); err != nil {
+	if w, err = r.extGlobWord(r.emptyHomeTilde(w)); err != nil {
 		return "", err
 	}
 	return expand.Pattern(r.cfg(), w)
@@ -190,6 +194,8 @@ func (r *Runner) expandError(err error) int {
 	}
 	if !r.opts.Interactive || r.subshell > 0 {
 		r.exit(1)
+	} else {
+		r.discard = true // bash drops the rest of the line
 	}
 	return 1
 }
@@ -207,7 +213,13 @@ func (r *Runner) cmdSubst(w io.Writer, cs *syntax.CmdSubst) error {
 		pr.Close()
 	}()
 	sub := r.subshellCopy()
+	sub.substDepth++
 	sub.fds.set(1, newFdRef(pw))
+	// As in bash, a command substitution runs without set -e unless
+	// inherit_errexit or posix mode is on.
+	if sub.opts.Errexit && !r.optionOn(shoptOptions, "inherit_errexit") && !r.optionOn(setOptions, "posix") {
+		sub.opts.Errexit = false
+	}
 	if rd := fileSubst(cs); rd != nil {
 		sub.guard(func() { sub.lastStatus = sub.catRedirect(rd) })
 	} else {
@@ -274,6 +286,7 @@ func (r *Runner) procSubst(ps *syntax.ProcSubst) (string, error) {
 		return "", err
 	}
 	sub := r.subshellCopy()
+	sub.substDepth++
 	// Unlike other subshells, this one runs while r goes on: it must not
 	// share the maps r writes in place.
 	sub.hash = maps.Clone(r.hash)

@@ -125,7 +125,9 @@ func (r *Runner) RunSource(src []byte, name string) int {
 			if execLast && i == len(f.Stmts)-1 {
 				r.tryExecLast(st)
 			}
-			r.topStmt(st)
+			if r.topStmt(st) && name == "-c" {
+				break // bash abandons all of a -c string
+			}
 		}
 		return r.lastStatus
 	}
@@ -259,32 +261,39 @@ func (v verboseReader) Read(p []byte) (int, error) {
 // in the interpreter is a gosh bug: it is reported as one line and ends a
 // non-interactive shell with status 2 instead of crashing with a trace.
 //
-// After a failglob error or an assignment to a readonly variable bash
-// discards the rest of the command it read, which is everything up to the
-// end of the line the failing statement ends on.
-func (r *Runner) topStmt(st *syntax.Stmt) {
+// After an error that abandons the command (failglob, a failed
+// assignment; see discard) bash discards the rest of the command it read,
+// which is everything up to the end of the line the failing statement
+// ends on. topStmt reports whether that happened.
+func (r *Runner) topStmt(st *syntax.Stmt) bool {
 	nested := r.funcDepth > 0 || r.evalDepth > 0 || r.sourceDepth > 0
 	if line := st.Pos().Line(); !nested && line != r.cmdLine {
 		r.cmdLine = line
 		r.sh.commands.Add(1) // \# in a prompt
 	}
-	r.guard(func() { r.lineStmt(st) })
+	dropped := false
+	r.guard(func() { dropped = r.lineStmt(st) })
+	return dropped
 }
 
 // lineStmt runs st, a command read at the top level of a script, an eval
 // or a sourced file, dropping it when an earlier command on its line
-// failed that way (see Runner.discard).
-func (r *Runner) lineStmt(st *syntax.Stmt) {
+// failed that way (see Runner.discard). It reports whether st itself
+// abandoned the rest of its line.
+func (r *Runner) lineStmt(st *syntax.Stmt) bool {
 	if r.discardLine != 0 && st.Pos().Line() == r.discardLine {
 		r.discardLine = st.End().Line()
-		return
+		return false
 	}
 	r.discardLine = 0
 	r.stmt(st)
 	if r.discard {
 		r.discard = false
+		r.lastStatus = 1
 		r.discardLine = st.End().Line()
+		return true
 	}
+	return false
 }
 
 // lineStmts runs the commands of an eval or a sourced file with lineStmt.
@@ -339,6 +348,7 @@ func (r *Runner) syntaxError(name string, err error) {
 // each statement runs as soon as it is parsed, so commands in the script
 // can read the lines after them from the same input.
 func (r *Runner) RunReader(rd io.Reader, name string) int {
+	r.sh.inputFlag = "s"
 	r.discardLine = 0
 	r.script = name
 	p := newParser(false)
@@ -404,6 +414,9 @@ func (r *Runner) stmt(st *syntax.Stmt) {
 		return
 	}
 	r.debugTrap(st)
+	if r.exiting {
+		return // the DEBUG trap exited (or failed under set -e)
+	}
 	r.failIgnored = false
 	status := r.stmtSync(st)
 	r.lastStatus = status
@@ -468,7 +481,7 @@ func (r *Runner) stmtSync(st *syntax.Stmt) int {
 	var status int
 	if len(st.Redirs) > 0 && !isPipe(st.Cmd) {
 		mark := r.procSubstMark()
-		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) {
+		if ce, ok := st.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && !isBareExec(st.Cmd) && !r.aliasApplies(ce) {
 			status = r.callRedirected(ce, st.Redirs)
 		} else if isBareExec(st.Cmd) {
 			// exec with only redirections changes the shell's own fds;
@@ -780,12 +793,16 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 			status = r.lastStatus
 		}
 	case *syntax.CStyleLoop:
+		// bash runs the DEBUG trap before each of the three expressions.
+		line := c.Pos().Line()
+		r.debugTrapAt(line, c)
 		if l.Init != nil {
 			if _, err := r.arith(l.Init); err != nil {
 				return r.expandError(err)
 			}
 		}
 		for !r.stop() {
+			r.debugTrapAt(line, c)
 			if l.Cond != nil {
 				n, err := r.arith(l.Cond)
 				if err != nil {
@@ -800,6 +817,7 @@ func (r *Runner) forClause(c *syntax.ForClause) int {
 				break
 			}
 			status = r.lastStatus
+			r.debugTrapAt(line, c)
 			if l.Post != nil {
 				if _, err := r.arith(l.Post); err != nil {
 					return r.expandError(err)
@@ -1024,6 +1042,7 @@ func (r *Runner) SetParams(arg0 string, params []string) {
 
 // RunCommand runs the program given to gosh -c.
 func (r *Runner) RunCommand(src string) int {
+	r.sh.inputFlag = "c"
 	return r.RunSource([]byte(src), "-c")
 }
 
@@ -1088,7 +1107,9 @@ func (r *Runner) RunInteractive(stmts []*syntax.Stmt) {
 		if r.exiting {
 			return
 		}
-		r.topStmt(st)
+		if r.topStmt(st) {
+			break // an error abandoned the rest of the line
+		}
 	}
 	if r.sh.isInterrupted() {
 		// Ctrl-C stopped the line: $? is 130 as after death by SIGINT.

@@ -776,11 +776,15 @@ func builtinKill(r *Runner, args []string) int {
 				if n > 128 {
 					n -= 128
 				}
+				if n == 0 {
+					fmt.Fprintln(r.out(), "EXIT") // as trap calls signal 0
+					continue
+				}
 				if name, ok := signalNames[syscall.Signal(n)]; ok {
 					fmt.Fprintln(r.out(), name)
 					continue
 				}
-			} else if sg, ok := parseSignal(s); ok && sg != 0 {
+			} else if sg, ok := parseSignal(s); ok && (sg != 0 || strings.EqualFold(s, "EXIT")) {
 				fmt.Fprintln(r.out(), int(sg))
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/syntax"
@@ -46,6 +47,12 @@ func (r *Runner) trace(line string) {
 		ps4 = s
 	}
 	r.opts.Xtrace = true
+	// As in bash, the first character of PS4 is repeated once for each
+	// level of eval, source and command substitution.
+	if n := r.evalDepth + r.sourceDepth + r.substDepth; n > 0 && ps4 != "" {
+		_, size := utf8.DecodeRuneInString(ps4)
+		ps4 = strings.Repeat(ps4[:size], n) + ps4
+	}
 	r.sh.stderrMu.Lock()
 	fmt.Fprintf(r.fds.writer(2), "%s%s\n", ps4, line)
 	r.sh.stderrMu.Unlock()
@@ -73,15 +80,17 @@ func (r *Runner) ExpandPrompt(s string) string {
 	return out
 }
 
-func assignTrace(as []*syntax.Assign, r *Runner) string {
-	var b strings.Builder
-	for _, a := range as {
-		b.WriteString(assignText(a, r) + " ")
+// assignTraceText is how set -x shows the assignment as of value val:
+// name=val, name+=val or name[subscript]=val, the value quoted.
+func assignTraceText(as *syntax.Assign, val string) string {
+	name := as.Name.Value
+	if as.Index != nil {
+		name += "[" + nodeText(as.Index) + "]"
 	}
-	if b.Len() > 0 && len(as) > 0 {
-		return strings.TrimSuffix(b.String(), " ")
+	if as.Append {
+		name += "+"
 	}
-	return b.String()
+	return name + "=" + shellQuote(val)
 }
 
 // builtinExec replaces the shell with a program, or with no program

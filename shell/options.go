@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"mvdan.cc/sh/v3/expand"
 )
 
 // An option of set -o or shopt. Options gosh implements point at a field
@@ -27,18 +29,60 @@ func (o *option) get(r *Runner) bool {
 	if o.field != nil {
 		return *o.field(&r.opts)
 	}
-	return o.def(&r.opts) != (r.opts.Stubs&(1<<o.bit) != 0)
+	return o.def(&r.opts) != (r.opts.Stubs[o.bit/64]&(1<<(o.bit%64)) != 0)
 }
 
 func (o *option) set(r *Runner, v bool) {
+	defer r.syncOptVars()
 	if o.field != nil {
 		*o.field(&r.opts) = v
 		return
 	}
 	if v != o.def(&r.opts) {
-		r.opts.Stubs |= 1 << o.bit
+		r.opts.Stubs[o.bit/64] |= 1 << (o.bit % 64)
 	} else {
-		r.opts.Stubs &^= 1 << o.bit
+		r.opts.Stubs[o.bit/64] &^= 1 << (o.bit % 64)
+	}
+}
+
+// syncOptVars keeps an exported SHELLOPTS or BASHOPTS current, so that
+// child processes see the options as they are (a gosh or bash started
+// with SHELLOPTS in its environment turns those options on).
+func (r *Runner) syncOptVars() {
+	for _, name := range [...]string{"SHELLOPTS", "BASHOPTS"} {
+		v := r.vars.get(name)
+		if !v.Exported {
+			continue
+		}
+		val := r.shellOpts()
+		if name == "BASHOPTS" {
+			val = r.bashOpts()
+		}
+		if v.Str != val || !v.IsSet() {
+			v.Set, v.Kind, v.Str = true, expand.String, val
+			r.vars.set(name, v)
+			r.vars.envDirty = true
+		}
+	}
+}
+
+// importOptVars turns on the options listed in SHELLOPTS and BASHOPTS
+// from the environment, as bash does at startup.
+func (r *Runner) importOptVars() {
+	for _, name := range [...]string{"SHELLOPTS", "BASHOPTS"} {
+		v := r.vars.get(name)
+		if !v.Exported || v.Str == "" {
+			continue
+		}
+		list := setOptions
+		if name == "BASHOPTS" {
+			list = shoptOptions
+		}
+		for _, n := range strings.Split(v.Str, ":") {
+			if o := findOption(list, n); o != nil {
+				o.set(r, true)
+			}
+		}
 	}
 }
 
@@ -124,6 +168,33 @@ func findOption(list []option, name string) *option {
 	return nil
 }
 
+// dashFlags is $-: the letters of the set options that are on, in bash's
+// order, then c for a -c string or s for commands read from stdin.
+func (r *Runner) dashFlags() string {
+	var b strings.Builder
+	for _, c := range []byte("abefhikmnptuvxBCEHPT") {
+		if c == 'i' {
+			if r.opts.Interactive {
+				b.WriteByte(c)
+			}
+			continue
+		}
+		for i := range setOptions {
+			if setOptions[i].short == c && setOptions[i].get(r) {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteString(r.sh.inputFlag)
+	return b.String()
+}
+
+// optionOn reports whether the option name of list is on.
+func (r *Runner) optionOn(list []option, name string) bool {
+	o := findOption(list, name)
+	return o != nil && o.get(r)
+}
+
 // setOption finds a set -o option by name.
 func (r *Runner) setOption(name string) *option { return findOption(setOptions, name) }
 
@@ -150,6 +221,16 @@ func (r *Runner) SetOption(name string, v bool) error {
 		other := map[string]string{"vi": "emacs", "emacs": "vi"}[o.name]
 		findOption(setOptions, other).set(r, false)
 	}
+	return nil
+}
+
+// SetShopt sets a shopt option by name (gosh -O name, +O name).
+func (r *Runner) SetShopt(name string, v bool) error {
+	o := findOption(shoptOptions, name)
+	if o == nil {
+		return fmt.Errorf("%s: invalid shell option name", name)
+	}
+	o.set(r, v)
 	return nil
 }
 

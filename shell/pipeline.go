@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"syscall"
@@ -100,8 +101,16 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 	n := len(stmts)
 	stages := make([]*stage, n)
 	var prevRead *fdRef
+	// shopt -s lastpipe without job control: the last stage runs in this
+	// shell (its sub only carries the fd table), while the others run
+	// beside it and so must not share the maps it writes in place.
+	lastInShell := n > 1 && !bg && r.opts.LastPipe && !r.opts.Monitor
 	for i, st := range stmts {
 		sub := r.subshellCopy()
+		if lastInShell && i < n-1 {
+			sub.hash = maps.Clone(r.hash)
+			r.funcsShared = true
+		}
 		if i > 0 {
 			sub.fds.set(0, prevRead)
 			prevRead = nil
@@ -150,7 +159,7 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 		s.sub.pgroup = pgid
 		s.sub.fg = !bg && r.fg
 		s.sub.hold = pgid == 0 && leader == nil
-		if !r.prepareStage(s) {
+		if lastInShell && i == n-1 || !r.prepareStage(s) {
 			continue
 		}
 		s.sub.startHook = r.tracer.Hook(i)
@@ -209,6 +218,10 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 			tr.Ended(i)
 			s.done <- status
 		}
+		if lastInShell && i == n-1 {
+			s.inline = func() { s.done <- r.lastPipeStage(s); tr.Ended(i) }
+			continue
+		}
 		if i == last {
 			s.inline = func() { run(s) }
 			continue
@@ -225,6 +238,18 @@ func (r *Runner) startPipeline(stmts []*syntax.Stmt, errToo []bool, bg bool) ([]
 	job := exec.NewJob(text, max(pgid, 0), procs)
 	job.Leader = leader
 	return stages, job
+}
+
+// lastPipeStage runs the last stage of a pipeline in r itself (shopt -s
+// lastpipe), reading the pipe its subshell copy's fd table holds.
+func (r *Runner) lastPipeStage(s *stage) int {
+	s.sub.vars.release()
+	saved := r.fds
+	r.fds = s.sub.fds
+	status := r.stmtSync(s.st)
+	r.fds.release()
+	r.fds = saved
+	return status
 }
 
 // prepareStage expands a simple-command stage in its subshell and applies
@@ -253,7 +278,7 @@ func (r *Runner) prepareStage(s *stage) bool {
 		}
 	}
 	for _, as := range ce.Assigns {
-		if err := sub.assign(as, false); err != nil {
+		if err := sub.assignTraced(as, false); err != nil {
 			s.failed, s.fail = true, sub.assignError(err)
 			sub.fds.release()
 			return false

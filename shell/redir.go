@@ -49,11 +49,20 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 	// place stores f at the target fd, or at a fresh fd >= 10 for {var}.
 	place := func(target int, ref *fdRef) {
 		if varName != "" {
+			// As in bash (unless varredir_close), the fd outlives the
+			// command: it goes into the shell's own table too.
+			outer := r.unredirected
+			if outer == t || r.optionOn(shoptOptions, "varredir_close") {
+				outer = nil
+			}
 			target = 10
-			for t.get(target) != nil {
+			for t.get(target) != nil || outer != nil && outer.get(target) != nil {
 				target++
 			}
 			r.setVarString(varName, strconv.Itoa(target))
+			if outer != nil {
+				outer.set(target, ref.ref())
+			}
 		}
 		t.set(target, ref)
 	}
@@ -80,8 +89,12 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 		return 0
 	}
 
-	word, err := r.literal(rd.Word)
+	word, err := r.redirTarget(rd)
 	if err != nil {
+		if _, ok := err.(ambiguousRedirect); ok {
+			r.errf("%v", err)
+			return 1
+		}
 		return r.expandError(err)
 	}
 	switch rd.Op {
@@ -386,6 +399,31 @@ func literalBody(delim, body *syntax.Word) (string, bool) {
 		b.WriteString(lit.Value)
 	}
 	return b.String(), true
+}
+
+// An ambiguousRedirect is a file redirection whose word expands to other
+// than one field; it holds the word as written, for the message.
+type ambiguousRedirect string
+
+func (e ambiguousRedirect) Error() string { return string(e) + ": ambiguous redirect" }
+
+// redirTarget expands the word of rd. The file name of a redirection to
+// or from a file is expanded as a command's words are (brace expansion,
+// splitting, pathname expansion), as in bash, and must give one field.
+func (r *Runner) redirTarget(rd *syntax.Redirect) (string, error) {
+	switch rd.Op {
+	case syntax.RdrIn, syntax.RdrOut, syntax.ClbOut, syntax.AppOut, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
+	default:
+		return r.literal(rd.Word)
+	}
+	fs, err := r.fields(rd.Word)
+	if err != nil {
+		return "", err
+	}
+	if len(fs) != 1 {
+		return "", ambiguousRedirect(nodeText(rd.Word))
+	}
+	return fs[0], nil
 }
 
 // fileSubst returns the redirection of $(< file) (or `< file`), a command

@@ -27,6 +27,7 @@ type shared struct {
 	rnd         *rand.Rand
 	rndMu       sync.Mutex
 	exe         string // path of the gosh binary, for re-exec
+	inputFlag   string // "c" or "s" in $-: where the commands come from
 	stderrMu    sync.Mutex
 	hooks       hooks
 	sigs        sigState
@@ -80,28 +81,12 @@ type Options struct {
 	// Stubs holds bash options gosh accepts but does not act on (see
 	// options.go), one bit each, set when the option differs from its
 	// default.
-	Stubs uint64
+	Stubs [2]uint64
 	// Trace traces every pipeline of two or more stages (set -o trace).
 	Trace bool
 	// shopt options
 	NullGlob, DotGlob, ExtGlob, GlobStar, NoCaseGlob, LastPipe,
 	ExpandAliases, FailGlob, NoCaseMatch bool
-}
-
-// flags returns $-.
-func (o *Options) flags() string {
-	var b strings.Builder
-	for _, f := range []struct {
-		c  byte
-		on bool
-	}{{'a', o.Allexport}, {'e', o.Errexit}, {'f', o.Noglob}, {'h', o.Hashall},
-		{'i', o.Interactive}, {'m', o.Monitor}, {'n', o.Noexec}, {'u', o.Nounset},
-		{'v', o.Verbose}, {'x', o.Xtrace}, {'C', o.Noclobber}} {
-		if f.on {
-			b.WriteByte(f.c)
-		}
-	}
-	return b.String()
 }
 
 // A Runner interprets shell programs. New returns one on the process's own
@@ -151,11 +136,10 @@ type Runner struct {
 	sigpipe     bool  // a write hit EPIPE: this subshell dies as by SIGPIPE
 	outErr      error // a builtin's write to stdout failed (see builtin)
 
-	// discard: an expansion error (failglob) or an assignment to a
-	// readonly variable abandons the rest of the top-level command, up to
-	// the eval or source running it (a subshell ends); discardLine is the
-	// line it ended on, whose further commands are skipped too (see
-	// lineStmt).
+	// discard: an error (failglob, a failed assignment; see abandon)
+	// abandons the rest of the top-level command, up to the eval or
+	// source running it (a subshell ends); discardLine is the line it
+	// ended on, whose further commands are skipped too (see lineStmt).
 	discard     bool
 	discardLine uint
 
@@ -169,6 +153,7 @@ type Runner struct {
 	declAssoc      bool            // an assignment under declare -A
 	cmdSubstStatus int
 	cmdSubstRan    bool
+	traceAssign    bool // set -x: assign traces the assignment it makes
 	inTrap         bool
 	optPos         int // getopts: position in a clustered option word
 	optIndSeen     int // getopts: OPTIND value it last set
@@ -178,7 +163,10 @@ type Runner struct {
 	ctx            context.Context
 	procWaits      []*procSubstRun // running process substitutions
 	sourceDepth    int
-	evalDepth      int // nesting of eval, bounded like functions
+	evalDepth      int          // nesting of eval, bounded like functions
+	substDepth     int          // nesting of command and process substitutions
+	bashpid        int          // $BASHPID of an in-process subshell, once read
+	asyncTop       *syntax.Stmt // a re-executed background job's statement
 	// tracer traces the pipeline startPipeline is starting (nil: none);
 	// startHook adjusts the next child this runner starts. Neither is
 	// copied into subshells: they belong to one pipeline's start.
@@ -322,6 +310,8 @@ func (r *Runner) initVars() {
 		set("HOSTNAME", h, false)
 	}
 	set("GOSH_VERSION", Version, false)
+	r.initBashVars(set)
+	r.importOptVars()
 	r.vars.envDirty = true
 }
 
@@ -359,6 +349,7 @@ func (r *Runner) subshellCopy() *Runner {
 		integers:    r.integers,
 		sourceDepth: r.sourceDepth,
 		evalDepth:   r.evalDepth,
+		substDepth:  r.substDepth,
 		childHook:   r.childHook,
 		compSpecs:   r.compSpecs,
 		bindings:    r.bindings,

@@ -13,7 +13,14 @@ import (
 // setVar stores v under name, enforcing readonly and allexport.
 func (r *Runner) setVar(name string, v expand.Variable) error {
 	name = r.resolveRef(name)
+	if !validName(name) && v.Kind == expand.String {
+		return r.assignNamed(name, v.Str) // through a nameref to a[i]
+	}
 	old := r.vars.get(name)
+	if old.Kind == expand.NameRef && v.Kind == expand.String {
+		// A nameref without a target: the value names its target.
+		v.Kind = expand.NameRef
+	}
 	if name == "SHELLOPTS" || name == "BASHOPTS" {
 		old.ReadOnly = true // computed from the options, as in bash
 	}
@@ -34,6 +41,9 @@ func (r *Runner) setVar(name string, v expand.Variable) error {
 	v.Exported = v.Exported || old.Exported || r.opts.Allexport
 	v.ReadOnly = v.ReadOnly || old.ReadOnly
 	v.Local = old.Local
+	if r.integers != nil {
+		v = r.applyCase(name, v) // declare -l, -u
+	}
 	if r.integers != nil && r.integers[name] && v.Kind == expand.String {
 		n, err := r.arithString(v.Str)
 		if err != nil {
@@ -90,6 +100,9 @@ func (r *Runner) indexKey(v expand.Variable, idx syntax.ArithmExpr) (string, int
 // of an associative array). With appendVal, val is appended.
 func (r *Runner) assignIndex(name string, idx syntax.ArithmExpr, val string, appendVal bool) error {
 	name = r.resolveRef(name)
+	if !validName(name) {
+		return badIdentError(name) // a nameref to a[i]
+	}
 	old := r.vars.get(name)
 	if old.ReadOnly {
 		return readonlyError(name)
@@ -183,6 +196,9 @@ func denseOrNil(idx []int) []int {
 // assignArray performs name=(...) and name+=(...).
 func (r *Runner) assignArray(as *syntax.Assign, prefix bool) error {
 	name := r.resolveRef(as.Name.Value)
+	if !validName(name) {
+		return badIdentError(name) // a nameref to a[i]
+	}
 	old := r.vars.get(name)
 	if old.ReadOnly {
 		return readonlyError(name)

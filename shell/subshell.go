@@ -57,7 +57,7 @@ func (r *Runner) startSubshellProcess(st *syntax.Stmt) (*exec.Process, error) {
 		Vars: map[string]expand.Variable{}, Funcs: map[string]string{}, Aliases: r.aliases,
 		Traps: subshellTraps(r.traps, r.opts.Errtrace), Opts: r.opts, Dir: r.dir, Params: r.params, Arg0: r.arg0,
 		Script: r.script, Pid: r.sh.pid, Ppid: r.sh.ppid, LastBg: r.lastBg, Status: r.lastStatus,
-		Line: r.line, Stmt: nodeTextMulti(&fg),
+		Line: r.line, Stmt: nodeTextOneLine(&fg),
 	}
 	state.NoJobControl = !r.opts.Monitor
 	state.Opts.Interactive, state.Opts.Monitor = false, false
@@ -125,9 +125,11 @@ func (r *Runner) startSubshellProcess(st *syntax.Stmt) (*exec.Process, error) {
 	return exec.Start(cmd)
 }
 
-func nodeTextMulti(n syntax.Node) string {
+// nodeTextOneLine prints n on one line where it can (here-documents need
+// more), so that padded to its line it keeps LINENO as in the source.
+func nodeTextOneLine(n syntax.Node) string {
 	var b strings.Builder
-	syntax.NewPrinter().Print(&b, n)
+	syntax.NewPrinter(syntax.SingleLine(true)).Print(&b, n)
 	return b.String()
 }
 
@@ -194,12 +196,17 @@ func RunSubshellState(fd int, opts ...Option) int {
 	}
 	// A process of its own: it dies by signals as a script does.
 	r.WatchFatalSignals()
-	fl, err := parseAll([]byte(st.Stmt), st.Script)
+	// Padded to the statement's line, LINENO in it is the source's.
+	pad := strings.Repeat("\n", int(max(st.Line, 1))-1)
+	fl, err := parseAll([]byte(pad+st.Stmt), st.Script)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "gosh: subshell: %v\n", err)
 		return 2
 	}
 	if len(fl.Stmts) == 1 {
+		// bash runs no ERR trap for the asynchronous command itself,
+		// only for the commands inside it.
+		r.asyncTop = fl.Stmts[0]
 		r.execSimple(fl.Stmts[0], st.NoJobControl)
 	}
 	r.stmts(fl.Stmts)

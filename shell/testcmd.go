@@ -397,7 +397,7 @@ func (r *Runner) testExpr(x syntax.TestExpr) (bool, error) {
 			}
 			return m, nil
 		case syntax.TsReMatch:
-			rx, err := r.literal(yw)
+			rx, err := r.regexWord(yw)
 			if err != nil {
 				return false, err
 			}

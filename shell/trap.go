@@ -519,7 +519,7 @@ var _ = strconv.Itoa
 // under set -E (errtrace), as in bash.
 func (r *Runner) errTrap(st *syntax.Stmt) {
 	h, ok := r.traps["ERR"]
-	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Errtrace) {
+	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Errtrace) || st == r.asyncTop {
 		return
 	}
 	if _, simple := st.Cmd.(*syntax.CallExpr); !simple && !isPipe(st.Cmd) {

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -300,7 +299,7 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			}
 			return expand.Variable{Set: true, Kind: expand.Indexed, List: list}
 		case "-":
-			return str(r.opts.flags())
+			return str(r.dashFlags())
 		case "0":
 			return str(r.arg0)
 		}
@@ -345,7 +344,7 @@ func (e runnerEnv) Get(name string) expand.Variable {
 			return v
 		}
 	case "BASHPID":
-		return str(strconv.Itoa(os.Getpid()))
+		return str(strconv.Itoa(r.bashPid()))
 	case "SHELLOPTS", "BASHOPTS":
 		v := r.vars.get(name)
 		if name == "SHELLOPTS" {
@@ -357,6 +356,12 @@ func (e runnerEnv) Get(name string) expand.Variable {
 		return v
 	}
 	v := r.vars.get(name)
+	if !v.IsSet() && strings.HasSuffix(name, "]") {
+		return r.refElement(name) // a nameref's target a[i]
+	}
+	if v.Kind == expand.NameRef && v.Str == "" {
+		return expand.Variable{} // a nameref without a target reads as unset
+	}
 	if v.Kind == expand.Indexed && v.List == nil {
 		// expand treats a nil list as "no list": "${empty[@]}" would
 		// give one empty field instead of none.

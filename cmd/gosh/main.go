@@ -30,6 +30,7 @@ Options:
   -e -u -x -v -n -f -C -a -m
                as set -e, set -u, ... (also via set)
   -o option    set -o option (pipefail, noclobber, errexit, ...)
+  -O option    shopt -s option (+O: shopt -u)
   --norc       do not read ~/.goshrc in an interactive shell
   --rcfile F   read F instead of ~/.goshrc
   --trace      trace every pipeline (set -o trace; see TRACING.md)
@@ -51,8 +52,9 @@ type invocation struct {
 }
 
 type setOpt struct {
-	name string
-	on   bool
+	name  string
+	on    bool
+	shopt bool // -O/+O: a shopt option
 }
 
 // parseArgs parses sh's invocation syntax. It returns a status >= 0 when
@@ -77,7 +79,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 			fmt.Fprintf(stdout, "gosh %s\n", shell.Version)
 			return inv, 0
 		case "--trace":
-			inv.sets = append(inv.sets, setOpt{"trace", true})
+			inv.sets = append(inv.sets, setOpt{"trace", true, false})
 			continue
 		case "--norc", "--noprofile":
 			inv.norc = true
@@ -107,15 +109,15 @@ func parseArgs(args []string, stdout, stderr io.Writer) (invocation, int) {
 				inv.stdin = true
 			case 'i':
 				inv.forceInter = on
-			case 'o':
+			case 'o', 'O': // -O/+O: shopt options
 				if i+1 >= len(args) {
-					fmt.Fprintf(stderr, "gosh: -o: option requires an argument\n")
+					fmt.Fprintf(stderr, "gosh: -%c: option requires an argument\n", c)
 					return inv, 2
 				}
 				i++
-				inv.sets = append(inv.sets, setOpt{args[i], on})
-			case 'e', 'u', 'x', 'v', 'n', 'f', 'C', 'a', 'm', 'b', 'h':
-				inv.sets = append(inv.sets, setOpt{string(c), on})
+				inv.sets = append(inv.sets, setOpt{args[i], on, c == 'O'})
+			case 'e', 'u', 'x', 'v', 'n', 'f', 'C', 'a', 'm', 'b', 'h', 'k', 'p', 't', 'B', 'E', 'H', 'P', 'T':
+				inv.sets = append(inv.sets, setOpt{string(c), on, false})
 			default:
 				fmt.Fprintf(stderr, "gosh: %c%c: invalid option\n%s", a[0], c, usageText)
 				return inv, 2
@@ -161,7 +163,11 @@ func runShell(args []string, stdin, stdout, stderr *os.File) int {
 	}
 	r := shell.New(shell.WithStdio(stdin, stdout, stderr), shell.WithExe(selfExe()))
 	for _, s := range inv.sets {
-		if err := r.SetOption(s.name, s.on); err != nil {
+		set := r.SetOption
+		if s.shopt {
+			set = r.SetShopt
+		}
+		if err := set(s.name, s.on); err != nil {
 			fmt.Fprintf(stderr, "gosh: %v\n", err)
 			return 2
 		}
@@ -178,6 +184,9 @@ func runShell(args []string, stdin, stdout, stderr *os.File) int {
 			name, params = params[0], params[1:]
 		}
 		r.SetParams(name, params)
+		if inv.forceInter {
+			r.SetInteractive(true) // gosh -i -c: $- has i, emacs mode is on
+		}
 		if os.Getenv(goroutinesEnv) != "" {
 			r.RunCommand(inv.command) // gosh must live to print the count
 		} else {
