@@ -36,6 +36,11 @@ func aliasDefKey(name string) string { return "\x00" + name }
 // aliasUsable reports whether alias name may expand in a command at the
 // runner's current line.
 func (r *Runner) aliasUsable(name string) (string, bool) {
+	return r.aliasUsableAt(name, r.line)
+}
+
+// aliasUsableAt is aliasUsable for a command at line of the current script.
+func (r *Runner) aliasUsableAt(name string, at uint) (string, bool) {
 	val, ok := r.aliases[name]
 	if !ok || strings.HasPrefix(name, "\x00") {
 		return "", false
@@ -44,7 +49,7 @@ func (r *Runner) aliasUsable(name string) (string, bool) {
 		var line uint
 		script, rest, _ := strings.Cut(def, "\x00")
 		fmt.Sscan(rest, &line)
-		if script == r.script && r.line <= line {
+		if script == r.script && at <= line {
 			return "", false
 		}
 	}

@@ -136,8 +136,12 @@ func (r *Runner) RunSource(src []byte, name string) int {
 	// line with the syntax error do not run: each statement waits until
 	// its line is known to be complete.
 	var held []*syntax.Stmt
+	done := 0 // offset of the first line not yet run
 	eachStmt(newParser(false), bytes.NewReader(src), func(st *syntax.Stmt, err error) bool {
 		if err != nil {
+			if r.runAliased(src[done:], src[:done], name) {
+				return false
+			}
 			echo.rest(r)
 			r.syntaxError(name, err)
 			return false
@@ -154,9 +158,33 @@ func (r *Runner) RunSource(src []byte, name string) int {
 			}
 		}
 		held = held[:0]
+		done = int(st.End().Offset())
+		if i := bytes.IndexByte(src[done:], '\n'); i >= 0 {
+			done += i + 1
+		} else {
+			done = len(src)
+		}
 		return true
 	})
 	return r.lastStatus
+}
+
+// runAliased runs rest, the part of a program from the line where parsing
+// failed, after textual alias substitution (see aliastext.go), if aliases
+// are on and substitution changes it. before is the program up to rest,
+// whose lines are kept as blank lines so that line numbers hold.
+func (r *Runner) runAliased(rest, before []byte, name string) bool {
+	if !(r.opts.ExpandAliases || r.opts.Interactive) || len(r.aliases) == 0 || r.exiting {
+		return false
+	}
+	lines := bytes.Count(before, []byte("\n"))
+	text := r.substituteAliases(string(rest), uint(lines)+1)
+	if text == string(rest) {
+		return false
+	}
+	pad := strings.Repeat("\n", lines)
+	r.RunSource([]byte(pad+text), name)
+	return true
 }
 
 // lineEndsAfter reports whether only separators, blanks and a comment
