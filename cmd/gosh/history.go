@@ -44,6 +44,17 @@ func histSize(r *shell.Runner, name string) int { return r.HistSize(name) }
 // histFile is the history file, "" for none.
 func histFile(r *shell.Runner) string { return r.HistFile() }
 
+// setHistFile gives an interactive shell's HISTFILE its default value
+// when it is not set, as bash does (so scripts and the user can see it).
+func setHistFile(r *shell.Runner) {
+	if r.IsSet("HISTFILE") {
+		return
+	}
+	if path := histFile(r); path != "" {
+		r.SetVar("HISTFILE", path)
+	}
+}
+
 // loadHistory reads the history file (the last HISTSIZE entries).
 func loadHistory(r *shell.Runner) *History {
 	h := &History{first: 1}

@@ -186,6 +186,7 @@ func runShell(args []string, stdin, stdout, stderr *os.File) int {
 		r.SetParams(name, params)
 		if inv.forceInter {
 			r.SetInteractive(true) // gosh -i -c: $- has i, emacs mode is on
+			setHistFile(r)
 		}
 		if os.Getenv(goroutinesEnv) != "" {
 			r.RunCommand(inv.command) // gosh must live to print the count

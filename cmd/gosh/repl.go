@@ -67,6 +67,7 @@ func interact(r *shell.Runner, inv invocation, stdin, stdout, stderr *os.File) i
 			}
 		}
 	}
+	setHistFile(r)
 	hist := loadHistory(r)
 	r.SetHistory(hist)
 	defer r.SetHistory(nil)
