@@ -818,6 +818,14 @@ done:
 			status = 1
 			continue
 		}
+		if old, ok := r.prefixShadow[name]; ok {
+			// x=1 unset x: the prefix binding goes, the old value stays.
+			delete(r.prefixShadow, name)
+			if old.Declared() {
+				r.vars.set(name, old)
+				continue
+			}
+		}
 		if !v.Declared() && mode == "" {
 			r.unsetFunc(name)
 			continue

@@ -84,11 +84,18 @@ func (r *Runner) callRedirected(ce *syntax.CallExpr, rds []*syntax.Redirect) int
 		// exec is special, but its assignments are for the program it
 		// runs: they go into that program's environment.
 		if isSpecialBuiltin(name) && name != "exec" && r.funcs[name] == nil {
+			shadow := make(map[string]expand.Variable, len(ce.Assigns))
 			for _, as := range ce.Assigns {
+				if _, ok := shadow[as.Name.Value]; !ok {
+					shadow[as.Name.Value] = r.vars.get(as.Name.Value)
+				}
 				if err := r.assignTraced(as, false); err != nil {
 					return r.assignError(err)
 				}
 			}
+			saved := r.prefixShadow
+			r.prefixShadow = shadow
+			defer func() { r.prefixShadow = saved }()
 		} else {
 			r.vars.pushTempFrame()
 			r.vars.ensureFrame()

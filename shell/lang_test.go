@@ -186,6 +186,7 @@ x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b
 	{name: "ifs-multibyte", script: `LC_ALL=C.UTF-8; x=çx IFS=ç; printf '<%s>' $x; echo`, want: "<><x>\n"},
 	{name: "assign-tilde-after-colon", posix: true, script: `HOME=/h; x=~:a:~/b; echo $x; y=a:~"q":~; echo $y; x=foo:~,; echo $x; x='a:~'; echo $x`, want: "/h:a:/h/b\na:~q:/h\nfoo:~,\na:~\n"},
 	{name: "assign-tilde-default-word", posix: true, script: `HOME=/h; x=~:${u-~:~}; echo $x; x=a${u:-:~}; echo $x`, want: "/h:/h:/h\na:/h\n"},
+	{name: "prefix-assign-unset", script: "v=1; v=2 unset v; echo a=$v\nf() { v=3; v=4 eval 'unset v; echo b=$v'; echo c=$v; w=5 unset w; echo d=${w-none}; }; f; export v; v=6 unset v; env | grep '^v='", want: "a=1\nb=3\nc=3\nd=none\nv=3\n"},
 	{name: "prefix-assign-tilde", posix: true, script: `HOME=/h; xx=~:~/b env | grep xx=`, want: "xx=/h:/h/b\n"},
 	{name: "quoted-pattern-in-brackets", script: `x='a[[-]]b'; echo "${x//['[]']}" "${x//['-]']/_}"; z='x(y)z'; echo "${z%'(y)z'}" "${z//'('/[}"`, want: "a-b a[[___b\nx x[y)z\n"},
 	{name: "extglob-removal", script: `shopt -s extglob; p() { printf '<%s>' "$@"; echo; }; v='foo.tar.gz'; p ${v%.+(tar|gz)} ${v%%.+(tar|gz)} "${v#@(foo|bar).}" ${v##*(f|o)}; x='foo()'; p "${x%*(foo|bar)'()'}" "${x#*(foo|bar)\(\)}"; w='a b  c'; p ${w%@(c)} "${w%@(c)}"`, want: "<foo.tar><foo.tar><tar.gz><.tar.gz>\n<foo><>\n<a><b><a b  >\n"},

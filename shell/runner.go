@@ -153,6 +153,11 @@ type Runner struct {
 	declAssoc      bool            // an assignment under declare -A
 	cmdSubstStatus int
 	cmdSubstRan    bool
+	// prefixShadow holds, while a special builtin runs, the values its
+	// prefix assignments (x=1 unset x) replaced: bash keeps those
+	// assignments in a temporary scope, so unset removes the binding and
+	// the old value shows again.
+	prefixShadow map[string]expand.Variable
 	traceAssign    bool // set -x: assign traces the assignment it makes
 	inTrap         bool
 	optPos         int // getopts: position in a clustered option word
