@@ -153,11 +153,6 @@ type Runner struct {
 	declAssoc      bool            // an assignment under declare -A
 	cmdSubstStatus int
 	cmdSubstRan    bool
-	// prefixShadow holds, while a special builtin runs, the values its
-	// prefix assignments (x=1 unset x) replaced: bash keeps those
-	// assignments in a temporary scope, so unset removes the binding and
-	// the old value shows again.
-	prefixShadow map[string]expand.Variable
 	traceAssign    bool // set -x: assign traces the assignment it makes
 	inTrap         bool
 	optPos         int // getopts: position in a clustered option word
@@ -194,6 +189,12 @@ type Runner struct {
 	// unredirected is the fd table outside the outermost statement
 	// redirection in progress: an EXIT trap run on a fatal signal uses it.
 	unredirected *fdTable
+
+	// prefixShadow holds, while a special builtin runs, the values its
+	// prefix assignments (x=1 unset x) replaced: bash keeps those
+	// assignments in a temporary scope, so unset removes the binding and
+	// the old value shows again.
+	prefixShadow map[string]expand.Variable
 }
 
 // Option configures a new Runner.
