@@ -148,12 +148,11 @@ func (r *Runner) splitWord(w *syntax.Word, ifs string, b *fieldBuilder) (ok bool
 				if err != nil {
 					return false, err
 				}
-				for i, e := range elems {
-					if i > 0 {
-						b.end()
-					}
-					b.split(e, ifs)
-				}
+				// bash splits them as if joined by the first IFS
+				// character: an empty element between others is an
+				// empty field when that character is not white space.
+				first, _ := utf8.DecodeRuneInString(ifs)
+				b.split(strings.Join(elems, string(first)), ifs)
 				continue
 			}
 			s, err := expand.Literal(cfg, &syntax.Word{Parts: []syntax.WordPart{wp}})

@@ -183,6 +183,7 @@ x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b
 	{name: "default-word-dollar-at", posix: true, script: `set -- "a b" c; p() { printf '<%s>' "$@"; echo; }; p "${u:-$@}" ${u:-x$@y} "${u+-$@-}"; IFS=:; p "${u:-$@}"`, want: "<a b><c><xa><b><cy><>\n<a b><c>\n"},
 	{name: "dollar-at-in-dquotes", script: `p() { printf '<%s>' "$@"; echo; }; f() { p "-$@-" "x$@"; }; f "a 1" "b 2"; f; set -- 1 2; a=(x "y z"); p "[${a[@]}]" "<$*>"`, want: "<-a 1><b 2-><xa 1><b 2>\n<--><x>\n<[x><y z]><<1 2>>\n"},
 	{name: "empty-quotes-beside-split", posix: true, script: `p() { printf '<%s>' "$@"; echo; }; A='  a  b  '; p ""$A"" ''$A x""$A; for i in ""$A""; do echo "=$i="; done`, want: "<><a><b><><><a><b><x><a><b>\n==\n=a=\n=b=\n==\n"},
+	{name: "ifs-unquoted-at-empty", script: "set -- a '' b; IFS=:; printf '<%s>' $@; echo; printf '<%s>' x$*y; echo\nset -- '' a ''; for i in $@; do printf '[%s]' \"$i\"; done; echo\nIFS=' :'; set -- a ':b' ''; printf '<%s>' $@; echo", want: "<a><><b>\n<xa><><by>\n[][a]\n<a><b>\n"},
 	{name: "ifs-multibyte", script: `LC_ALL=C.UTF-8; x=çx IFS=ç; printf '<%s>' $x; echo`, want: "<><x>\n"},
 	{name: "assign-tilde-after-colon", posix: true, script: `HOME=/h; x=~:a:~/b; echo $x; y=a:~"q":~; echo $y; x=foo:~,; echo $x; x='a:~'; echo $x`, want: "/h:a:/h/b\na:~q:/h\nfoo:~,\na:~\n"},
 	{name: "assign-tilde-default-word", posix: true, script: `HOME=/h; x=~:${u-~:~}; echo $x; x=a${u:-:~}; echo $x`, want: "/h:/h:/h\na:/h\n"},
