@@ -186,6 +186,13 @@ func (r *Runner) splitWord(w *syntax.Word, ifs string, b *fieldBuilder) (ok bool
 			b.add(wp)
 		case *syntax.SglQuoted:
 			b.add(wp)
+		case *syntax.ExtGlob:
+			if !b.glob || !r.opts.ExtGlob {
+				return false, nil
+			}
+			if err := r.splitExtGlob(wp, ifs, b); err != nil {
+				return false, err
+			}
 		default:
 			return false, nil
 		}
@@ -194,13 +201,57 @@ func (r *Runner) splitWord(w *syntax.Word, ifs string, b *fieldBuilder) (ok bool
 	return true, nil
 }
 
+// splitExtGlob adds an extended glob group to the fields of a word for
+// pathname expansion: as in bash, the unquoted expansions inside it are
+// split like any other (IFS=x; v=cxd; echo +($v) gives +(c and d) when
+// nothing matches), while its literal and quoted text stay whole.
+func (r *Runner) splitExtGlob(eg *syntax.ExtGlob, ifs string, b *fieldBuilder) error {
+	lit := eg.Op.String()
+	src := eg.Pattern.Value
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c == '\\' && i+1 < len(src) {
+			lit += src[i : i+2]
+			i += 2
+			continue
+		}
+		if strings.IndexByte("'\"$`", c) >= 0 {
+			n, val, quoted, err := r.extGlobPart(src[i:])
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				if lit != "" {
+					b.add(&syntax.Lit{Value: lit})
+					lit = ""
+				}
+				if quoted {
+					b.add(&syntax.SglQuoted{Value: val})
+				} else {
+					b.split(val, ifs)
+				}
+				i += n
+				continue
+			}
+		}
+		lit += string(c)
+		i++
+	}
+	b.add(&syntax.Lit{Value: lit + ")"})
+	return nil
+}
+
 // hasUnquotedExpansion reports whether w has an expansion that field
 // splitting applies to.
 func hasUnquotedExpansion(w *syntax.Word) bool {
 	for _, wp := range w.Parts {
-		switch wp.(type) {
+		switch wp := wp.(type) {
 		case *syntax.ParamExp, *syntax.CmdSubst, *syntax.ArithmExp:
 			return true
+		case *syntax.ExtGlob:
+			if strings.ContainsAny(wp.Pattern.Value, "$`") {
+				return true
+			}
 		}
 	}
 	return false
