@@ -125,8 +125,10 @@ func (r *Runner) RunSource(src []byte, name string) int {
 			if execLast && i == len(f.Stmts)-1 {
 				r.tryExecLast(st)
 			}
-			if r.topStmt(st) && name == "-c" {
-				break // bash abandons all of a -c string
+			if r.topStmt(st) && name == "-c" && !r.opts.Interactive {
+				// bash abandons all of a -c string; gosh -i -c only
+				// the rest of the line, as an interactive shell does.
+				break
 			}
 		}
 		return r.lastStatus
