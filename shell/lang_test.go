@@ -62,6 +62,8 @@ var langCases = []langCase{
 	{name: "declare", script: `declare -i n=2+3; declare -r r=1; declare -x e=2; echo $n; declare -p r e; (r=2) 2>/dev/null || echo ro`, want: "5\ndeclare -r r=\"1\"\ndeclare -x e=\"2\"\nro\n"},
 	{name: "declare-f", script: `f() { echo hi; }; declare -F f; declare -f f`, want: "f\nf () \n{ \n    echo hi\n}\n", diff: "bash ends simple commands in bodies with ';' and reflows compound commands; gosh keeps the source layout of each command"},
 	{name: "unset-fv", posix: true, script: `f() { :; }; v=1; unset -f f; unset -v v; echo "${v-unset}"; type f >/dev/null 2>&1 || echo nofunc`, want: "unset\nnofunc\n"},
+	{name: "trap-debug-err-nest", script: "trap 'false; echo $LINENO err' ERR\ntrap 'false; echo $LINENO dbg' DEBUG\nfalse\necho x", want: "3 err\n3 dbg\n3 dbg\n3 dbg\n3 err\n4 err\n4 dbg\nx\n"},
+	{name: "trap-signal-handler-lines", script: "trap 'false; echo $LINENO usr' USR1\ntrap 'echo $LINENO err' ERR\n\nkill -USR1 $$\necho done", want: "1 err\n1 usr\ndone\n"},
 	{name: "trap-exit-p", script: `trap 'echo bye' EXIT; trap -p EXIT; trap - EXIT; trap -p EXIT; trap 'echo again' EXIT`, want: "trap -- 'echo bye' EXIT\nagain\n"},
 	{name: "trap-err", script: `trap 'echo "err $? at $LINENO"' ERR; false; f() { false; }; f; echo done`, want: "err 1 at 1\nerr 1 at 1\ndone\n"},
 	{name: "trap-return-debug", script: `f() { trap 'echo ret' RETURN; }; g() { :; }; f; g; set -T; g; trap - RETURN; trap 'echo dbg' DEBUG; :; trap - DEBUG`, want: "ret\nret\ndbg\ndbg\n"},

@@ -195,6 +195,12 @@ type Runner struct {
 	// assignments in a temporary scope, so unset removes the binding and
 	// the old value shows again.
 	prefixShadow map[string]expand.Variable
+
+	// trapsIn holds the kinds of trap handler running (trapInDebug...):
+	// bash runs the ERR trap inside a DEBUG handler and the DEBUG trap
+	// inside an ERR handler, both inside a signal's, never one inside
+	// itself.
+	trapsIn uint8
 }
 
 // Option configures a new Runner.

@@ -255,7 +255,7 @@ func (r *Runner) runPendingTraps() {
 		name := signalNames[syscall.Signal(n)]
 		if h, ok := r.traps[name]; ok {
 			if h != "" {
-				r.runTrap(h)
+				r.runTrapIn(h, trapInSignal)
 			}
 			continue
 		}
@@ -305,20 +305,37 @@ func (r *Runner) afterForegroundWait(job *exec.Job) {
 	s.pending.And(^bit)
 }
 
+// The kinds of trap handler in Runner.trapsIn.
+const (
+	trapInDebug uint8 = 1 << iota
+	trapInErr
+	trapInOther // EXIT, RETURN
+	trapInSignal
+)
+
 // runTrap runs a trap handler; $? is preserved around it.
-func (r *Runner) runTrap(handler string) {
+func (r *Runner) runTrap(handler string) { r.runTrapIn(handler, trapInOther) }
+
+// runTrapIn runs a trap handler of the given kind.
+func (r *Runner) runTrapIn(handler string, kind uint8) {
 	saved, savedLine := r.lastStatus, r.line
+	savedIn, savedKinds := r.inTrap, r.trapsIn
 	r.inTrap = true
+	r.trapsIn |= kind
 	// LINENO in the handler is the line of the command that triggered
-	// it, as in bash: pad the handler to start on that line.
-	pad := strings.Repeat("\n", int(max(r.line, 1))-1)
+	// it, as in bash: pad the handler to start on that line. A signal's
+	// handler counts its own lines.
+	pad := ""
+	if kind != trapInSignal {
+		pad = strings.Repeat("\n", int(max(r.line, 1))-1)
+	}
 	f, err := parseAll([]byte(pad+handler), "trap")
 	if err == nil {
 		r.stmts(f.Stmts)
 	} else {
 		r.errf("trap: %s", parseErrorText("", err))
 	}
-	r.inTrap = false
+	r.inTrap, r.trapsIn = savedIn, savedKinds
 	r.line = savedLine
 	if !r.exiting {
 		r.lastStatus = saved
@@ -519,7 +536,7 @@ var _ = strconv.Itoa
 // under set -E (errtrace), as in bash.
 func (r *Runner) errTrap(st *syntax.Stmt) {
 	h, ok := r.traps["ERR"]
-	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Errtrace) || st == r.asyncTop {
+	if !ok || h == "" || r.trapsIn&(trapInErr|trapInOther) != 0 || (r.funcDepth > 0 && !r.opts.Errtrace) || st == r.asyncTop {
 		return
 	}
 	if _, simple := st.Cmd.(*syntax.CallExpr); !simple && !isPipe(st.Cmd) {
@@ -536,7 +553,7 @@ func (r *Runner) errTrap(st *syntax.Stmt) {
 	}
 	r.line = st.Pos().Line() // LINENO is the failing command's line
 	r.setBashCommand(st)
-	r.runTrap(h)
+	r.runTrapIn(h, trapInErr)
 }
 
 // setBashCommand sets $BASH_COMMAND to the text of the command a DEBUG or
@@ -549,26 +566,26 @@ func (r *Runner) setBashCommand(st *syntax.Stmt) {
 // each iteration of for, and case (bash runs it there too).
 func (r *Runner) debugTrapAt(line uint, cmd syntax.Command) {
 	h, ok := r.traps["DEBUG"]
-	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Functrace) {
+	if !ok || h == "" || r.trapsIn&(trapInDebug|trapInOther) != 0 || (r.funcDepth > 0 && !r.opts.Functrace) {
 		return
 	}
 	text, _, _ := strings.Cut(nodeText(cmd), ";")
 	r.vars.set("BASH_COMMAND", expand.Variable{Set: true, Kind: expand.String, Str: text})
 	r.line = line
-	r.runTrap(h)
+	r.runTrapIn(h, trapInDebug)
 }
 
 // debugTrap runs the DEBUG trap before a simple command, [[ ]], (( )),
 // let or declaration; in functions only under set -T (functrace).
 func (r *Runner) debugTrap(st *syntax.Stmt) {
 	h, ok := r.traps["DEBUG"]
-	if !ok || h == "" || r.inTrap || (r.funcDepth > 0 && !r.opts.Functrace) {
+	if !ok || h == "" || r.trapsIn&(trapInDebug|trapInOther) != 0 || (r.funcDepth > 0 && !r.opts.Functrace) {
 		return
 	}
 	switch st.Cmd.(type) {
 	case *syntax.CallExpr, *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause, *syntax.DeclClause:
 		r.setBashCommand(st)
-		r.runTrap(h)
+		r.runTrapIn(h, trapInDebug)
 	}
 }
 
