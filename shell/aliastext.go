@@ -36,14 +36,29 @@ type aliasScanner struct {
 	regions []*aliasRegion // values being scanned, innermost last
 	heredoc []string       // delimiters of here-documents whose body follows the line
 	caseSt  []int          // open case commands: 0 header, 1 pattern, 2 body
+	delta   int            // how much longer the text is than the original
+	starts  map[int]int    // offset of a line start in the text -> in the original
 }
 
 // substituteAliases returns text with aliases at command-word positions
-// replaced as bash's reader replaces them.
-func (r *Runner) substituteAliases(text string, line uint) string {
-	sc := &aliasScanner{r: r, s: text, cmdPos: true, line: line}
+// replaced as bash's reader replaces them, and where each line of text
+// that starts a line of the original starts (offsets in the result to
+// offsets in text). line is the line number of text's first line.
+func (r *Runner) substituteAliases(text string, line uint) (string, map[int]int) {
+	sc := &aliasScanner{r: r, s: text, cmdPos: true, line: line, starts: map[int]int{}}
 	sc.run()
-	return sc.s
+	return sc.s, sc.starts
+}
+
+// newline notes the line start at i, just after a newline of the text.
+func (sc *aliasScanner) newline() {
+	sc.line++
+	for _, reg := range sc.regions {
+		if reg.end >= sc.i {
+			return // the newline is in an alias value
+		}
+	}
+	sc.starts[sc.i] = sc.i - sc.delta
 }
 
 func (sc *aliasScanner) run() {
@@ -56,7 +71,7 @@ func (sc *aliasScanner) run() {
 			sc.i += 2
 		case c == '\n':
 			sc.i++
-			sc.line++
+			sc.newline()
 			sc.skipHeredocs()
 			sc.setCmd()
 		case c == '#':
@@ -178,8 +193,8 @@ func (sc *aliasScanner) skipHeredocs() {
 				line, sc.i = sc.s[sc.i:], len(sc.s)
 			} else {
 				line, sc.i = sc.s[sc.i:sc.i+end], sc.i+end+1
+				sc.newline()
 			}
-			sc.line++
 			if strip {
 				line = strings.TrimLeft(line, "\t")
 			}
@@ -364,6 +379,7 @@ func (sc *aliasScanner) substitute(start int, w string) bool {
 			// An alias inside its own value: the word stays, escaped.
 			sc.s = sc.s[:start] + `\` + sc.s[start:]
 			sc.i++
+			sc.delta++
 			sc.shift(start, 1)
 			sc.cmdPos = false
 			return true
@@ -371,6 +387,7 @@ func (sc *aliasScanner) substitute(start int, w string) bool {
 	}
 	delta := len(val) - len(w)
 	sc.s = sc.s[:start] + val + sc.s[sc.i:]
+	sc.delta += delta
 	sc.shift(start, delta)
 	blank := strings.HasSuffix(val, " ") || strings.HasSuffix(val, "\t")
 	sc.regions = append(sc.regions, &aliasRegion{name: w, end: start + len(val), blank: blank})

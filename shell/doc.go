@@ -33,7 +33,9 @@
 // program is parsed again after a local fix: a space in a (( that is not
 // arithmetic (parenfix.go), ${##2} rewritten (argcops.go), then POSIX
 // mode. A program that still does not parse runs up to the line that
-// holds the error.
+// holds the error; then, if aliases are on, the rest is parsed again with
+// aliases substituted in its text, as bash's reader does (aliastext.go;
+// simple commands that parse get their aliases when they run, alias.go).
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process

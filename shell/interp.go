@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"syscall"
@@ -173,20 +174,81 @@ func (r *Runner) RunSource(src []byte, name string) int {
 
 // runAliased runs rest, the part of a program from the line where parsing
 // failed, after textual alias substitution (see aliastext.go), if aliases
-// are on and substitution changes it. before is the program up to rest,
-// whose lines are kept as blank lines so that line numbers hold.
+// are on and substitution changes it; it reports whether it ran it.
+// before is the program up to rest, whose lines are kept as blank lines so
+// that line numbers hold. As bash substitutes each line as it reads it, an
+// alias defined while the result runs applies from the next line: when a
+// line changes the aliases, the rest is substituted again from there.
 func (r *Runner) runAliased(rest, before []byte, name string) bool {
 	if !(r.opts.ExpandAliases || r.opts.Interactive) || len(r.aliases) == 0 || r.exiting {
 		return false
 	}
 	lines := bytes.Count(before, []byte("\n"))
-	text := r.substituteAliases(string(rest), uint(lines)+1)
-	if text == string(rest) {
-		return false
+	for first := true; ; first = false {
+		text, starts := r.substituteAliases(string(rest), uint(lines)+1)
+		if first && text == string(rest) {
+			return false
+		}
+		pad := lines
+		src := []byte(strings.Repeat("\n", pad) + text)
+		aliases := maps.Clone(r.aliases)
+		next, stop := -1, false
+		var held []*syntax.Stmt
+		eachParsed(src, name, func(st *syntax.Stmt, err error) bool {
+			if err != nil {
+				r.syntaxError(name, err)
+				stop = true
+				return false
+			}
+			held = append(held, st)
+			end := int(st.End().Offset())
+			if !lineEndsAfter(src, end) {
+				return true
+			}
+			for _, h := range held {
+				if r.topStmt(h) && name == "-c" && !r.opts.Interactive || r.exiting {
+					stop = true
+					return false
+				}
+			}
+			held = held[:0]
+			if maps.Equal(aliases, r.aliases) {
+				return true
+			}
+			aliases = maps.Clone(r.aliases)
+			// Go on from the next line of rest, if this line's end is one.
+			nl := bytes.IndexByte(src[end:], '\n')
+			if nl < 0 {
+				return true
+			}
+			if orig, ok := starts[end+nl+1-pad]; ok {
+				// Lines go on counting as they ran (a value may
+				// hold a newline).
+				next = orig
+				lines = bytes.Count(src[:end+nl+1], []byte("\n"))
+				return false
+			}
+			return true
+		})
+		if stop || next < 0 {
+			return true
+		}
+		rest = rest[next:]
 	}
-	pad := strings.Repeat("\n", lines)
-	r.RunSource([]byte(pad+text), name)
-	return true
+}
+
+// eachParsed calls fn with each statement of src, parsed whole when it
+// parses (with parseAll's fallbacks), else one at a time up to the error.
+func eachParsed(src []byte, name string, fn func(*syntax.Stmt, error) bool) {
+	if f, err := parseAll(src, name); err == nil {
+		for _, st := range f.Stmts {
+			if !fn(st, nil) {
+				return
+			}
+		}
+		return
+	}
+	eachStmt(newParser(false), bytes.NewReader(src), fn)
 }
 
 // lineEndsAfter reports whether only separators, blanks and a comment
