@@ -17,7 +17,11 @@ import "strings"
 // own value: such a word is escaped with a backslash, which keeps its
 // meaning as a command name and stops the runtime expansion in
 // aliasCall from expanding it again. The scan knows quoting, comments,
-// here-document bodies, case patterns, [[ ]] and (( )).
+// here-document bodies, case patterns, [[ ]] and (( )). When a line of
+// the result changes the aliases, runAliased substitutes the rest again
+// from the next line, so that an alias applies from the line after its
+// definition, as in bash. A newline inside an alias value counts as a
+// line in LINENO, which bash does not count.
 
 // aliasRegion is the part of the text that an alias value replaced.
 type aliasRegion struct {
