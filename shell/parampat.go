@@ -83,7 +83,7 @@ func needsFix(parts []syntax.WordPart) bool {
 			}
 		case *syntax.ParamExp:
 			if anchoredRepl(p) || quotedRemoval(p) || paramOp(p) || subscriptToEval(p) || extGlobParam(p) ||
-				defaultWord(p) {
+				defaultWord(p) || tildeAssign(p) {
 				return true
 			}
 		case *syntax.ArithmExp:
@@ -183,6 +183,12 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 				pe := *p
 				pe.Exp = &syntax.Expansion{Op: p.Exp.Op, Word: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: pat}}}}
 				out[i] = &pe
+			case tildeAssign(p):
+				pe, err := r.tildeAssignExp(p, quoted)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = pe
 			case anchoredRepl(p):
 				s, err := r.anchoredReplace(p)
 				if err != nil {
