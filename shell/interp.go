@@ -88,6 +88,10 @@ func parseAll(src []byte, name string) (*syntax.File, error) {
 		restoreBytes(f2)
 		return f2, nil
 	}
+	if f2, ok := parseEmptyExtGlobs(src, name, err); ok {
+		restoreBytes(f2)
+		return f2, nil
+	}
 	if f2, err2 := newParser(true).Parse(newGuardReader(bytes.NewReader(src)), name); err2 == nil && checkFuncNames(f2) == nil && !arithAsSubshells(f2) {
 		restoreBytes(f2)
 		return f2, nil
