@@ -312,9 +312,10 @@ func (r *Runner) bytePatternIn(parts []syntax.WordPart) bool {
 }
 
 // patternOperator reports ${x/p/w} and its variants, and ${x#p} and the
-// other removals, on a parameter patternParts computes.
+// other removals, on a parameter patternParts computes (an extended
+// pattern on a plain parameter is globparam.go's).
 func patternOperator(pe *syntax.ParamExp) bool {
-	if pe.Param == nil || pe.Excl || pe.Length || pe.Width || pe.IsSet || pe.Slice != nil {
+	if pe.Param == nil || pe.Excl || pe.Length || pe.Width || pe.IsSet || pe.Slice != nil || extGlobParam(pe) {
 		return false
 	}
 	if pe.Repl != nil {
