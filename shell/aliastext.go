@@ -341,6 +341,12 @@ func (sc *aliasScanner) word() {
 	case "case":
 		sc.caseSt = append(sc.caseSt, 0)
 		sc.cmdPos = false
+	case "for":
+		sc.cmdPos = false
+		if rest := strings.TrimLeft(sc.s[sc.i:], " \t"); strings.HasPrefix(rest, "((") {
+			sc.i = len(sc.s) - len(rest) + 2
+			sc.skipArith() // for (( ; ; )): no command words inside
+		}
 	case "esac":
 		if len(sc.caseSt) > 0 {
 			sc.caseSt = sc.caseSt[:len(sc.caseSt)-1]

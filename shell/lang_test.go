@@ -72,7 +72,7 @@ var langCases = []langCase{
 	{name: "alias", script: "shopt -s expand_aliases\nalias hi='echo hello '\nalias w=world\nhi w\nunalias hi; alias", want: "hello world\nalias w='world'\n"},
 	{name: "alias-compound-text", script: "shopt -s expand_aliases\nalias begin='{' open='(' nothing=\nbegin echo a; echo b; }\nopen echo c; echo d )\nnothing (( n = 3 ))\necho n=$n", want: "a\nb\nc\nd\nn=3\n"},
 	{name: "alias-loop-split", script: "shopt -s expand_aliases\nalias each='for x in p q; do printf %s- '\nalias f1='for ' f2='f1 ' v='x ' over='in ' vals='$v1 y '\nv1=u\neach $x; done; echo\nf2 v over vals z; do printf %s. $x; done; echo", want: "p-q-\nu.y.z.\n"},
-	{name: "alias-text-positions", script: "shopt -s expand_aliases\nalias ll='echo L' ls='ls -d'\nalias open='{'\nopen ll; ls /; echo ll; }\ncase ll in ll) ll;; esac; cat <<E\nll\nE\n[[ ll == ll ]] && ll", want: "L\n/\nll\nL\nll\nL\n"},
+	{name: "alias-text-positions", script: "shopt -s expand_aliases\nalias ll='echo L' ls='ls -d'\nalias open='{'\nopen ll; ls /; echo ll; }\ncase ll in ll) ll;; esac; cat <<E\nll\nE\n[[ ll == ll ]] && ll\nfor ((ll=0; ll<1; ll++)); do ll; done", want: "L\n/\nll\nL\nll\nL\nL\n"},
 	{name: "alias-text-later-defs", script: "shopt -s expand_aliases\nalias open='{'\nopen echo a; }\nalias e='echo ' w=\"'two\nlines'\" n='$((1+2))'\ne n; echo $LINENO\ne w\nalias open='echo o'\nopen", want: "a\n3\n6\ntwo\nlines\no\n"},
 	{name: "alias-same-line", script: "shopt -s expand_aliases; alias e=echo; e one 2>/dev/null\ne two", want: "two\n"},
 	{name: "pushd-popd", script: `cd /; pushd /tmp >/dev/null; pushd /usr; dirs -v; popd >/dev/null; popd; echo $PWD`, want: "/usr /tmp /\n 0  /usr\n 1  /tmp\n 2  /\n/\n/\n"},
