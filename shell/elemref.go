@@ -112,10 +112,12 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 	if pe.Index == nil || pe.Param == nil || pe.Names != 0 {
 		return false
 	}
-	if w, ok := pe.Index.(*syntax.Word); ok {
-		if lit := w.Lit(); lit == "@" || lit == "*" {
-			return pe.Excl // ${!a[@]} of an unset a
-		}
+	w, ok := pe.Index.(*syntax.Word)
+	if !ok {
+		return true // maybe the key of an associative array: see assocKey
+	}
+	if lit := w.Lit(); lit == "@" || lit == "*" {
+		return pe.Excl // ${!a[@]} of an unset a
 	}
 	if pe.Excl {
 		return false
@@ -167,7 +169,8 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 		fixed.Excl = false
 		return &fixed, nil
 	}
-	if v.Kind == expand.Associative || !o.allows(pe.Index) {
+	if v.Kind == expand.Associative || pe.Excl || !o.allows(pe.Index) ||
+		arithPlainNonNeg(pe.Index) && !arithAssigns(pe.Index) {
 		return nil, nil
 	}
 	n, err := r.arith(pe.Index)
@@ -187,6 +190,24 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 	}
 	fixed := *pe
 	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: strconv.Itoa(n)}}}
+	return &fixed, nil
+}
+
+// assocKey returns pe with its subscript made a word when it names an
+// element of an associative array: the parser, not knowing the array is
+// associative, took a key like i+1 for an expression, and expand wants
+// a word. It returns pe itself otherwise.
+func (r *Runner) assocKey(pe *syntax.ParamExp) (*syntax.ParamExp, error) {
+	if _, ok := pe.Index.(*syntax.Word); ok || pe.Index == nil || pe.Param == nil ||
+		(runnerEnv{r}).Get(r.resolveRef(pe.Param.Value)).Kind != expand.Associative {
+		return pe, nil
+	}
+	key, err := r.arithKey(pe.Index)
+	if err != nil {
+		return nil, err
+	}
+	fixed := *pe
+	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: key}}}
 	return &fixed, nil
 }
 

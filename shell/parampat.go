@@ -121,6 +121,13 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		o.write = true
 	}
 	for _, p := range parts {
+		if pe, ok := p.(*syntax.ParamExp); ok {
+			fixed, err := r.assocKey(pe)
+			if err != nil {
+				return nil, err
+			}
+			p = fixed
+		}
 		if pe, ok := p.(*syntax.ParamExp); ok && paramOp(pe) {
 			inner, err := r.paramOpParts(pe, quoted, o)
 			if err != nil {
