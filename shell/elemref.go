@@ -117,7 +117,7 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 		return true // maybe the key of an associative array: see assocKey
 	}
 	if lit := w.Lit(); lit == "@" || lit == "*" {
-		return pe.Excl // ${!a[@]} of an unset a
+		return pe.Excl || lit == "@" // ${!a[@]} of an unset a, "${a[@]}" of an empty map
 	}
 	if pe.Excl {
 		return false
@@ -160,6 +160,13 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 	name := r.resolveRef(pe.Param.Value)
 	v := runnerEnv{r}.Get(name)
 	if w, ok := pe.Index.(*syntax.Word); ok && (w.Lit() == "@" || w.Lit() == "*") {
+		if v.Kind == expand.Associative && len(v.Map) == 0 {
+			// expand makes one empty field of "${m[@]}" and "${!m[@]}"
+			// for an empty map; bash none, as for an empty array.
+			fixed := *pe
+			fixed.Param = r.paramTmp(expand.Variable{Set: true, Kind: expand.Indexed, List: []string{}}, "").Param
+			return &fixed, nil
+		}
 		if v.IsSet() {
 			return nil, nil
 		}
