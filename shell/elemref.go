@@ -122,28 +122,53 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 	if pe.Excl {
 		return false
 	}
-	// Names, numbers and operators are left to expand, which gets them
-	// right but for a name holding an expression (rare, and this is the
-	// common ${a[i]}): what it gets wrong is text from an expansion,
-	// a negative subscript, an assignment.
-	return !arithPlainNonNeg(pe.Index) || arithAssigns(pe.Index)
+	// Numbers and operators are left to expand, which gets them right;
+	// names are looked at by fixSubscript. What expand gets wrong is
+	// text from an expansion, a name holding an expression, a negative
+	// subscript, an assignment.
+	return !arithPlainNonNeg(pe.Index, isNumber) || arithAssigns(pe.Index)
 }
 
-// arithPlainNonNeg reports an expression of literal words only and no
-// unary minus.
-func arithPlainNonNeg(x syntax.ArithmExpr) bool {
+// isNumber reports a decimal literal.
+func isNumber(s string) bool {
+	_, ok := quickAtoi(s)
+	return ok
+}
+
+// arithPlainNonNeg reports an expression of literal words that plain
+// accepts only, and no unary minus.
+func arithPlainNonNeg(x syntax.ArithmExpr, plain func(string) bool) bool {
 	switch x := x.(type) {
 	case *syntax.Word:
-		_, ok := litText(x)
-		return ok
+		lit, ok := litText(x)
+		return ok && plain(lit)
 	case *syntax.ParenArithm:
-		return arithPlainNonNeg(x.X)
+		return arithPlainNonNeg(x.X, plain)
 	case *syntax.UnaryArithm:
-		return x.Op != syntax.Minus && arithPlainNonNeg(x.X)
+		return x.Op != syntax.Minus && arithPlainNonNeg(x.X, plain)
 	case *syntax.BinaryArithm:
-		return x.Op != syntax.Sub && arithPlainNonNeg(x.X) && arithPlainNonNeg(x.Y)
+		return x.Op != syntax.Sub && arithPlainNonNeg(x.X, plain) && arithPlainNonNeg(x.Y, plain)
 	}
 	return false
+}
+
+// plainOperand reports a number, or a name whose value expand reads as
+// bash does: a non-negative decimal number, or nothing.
+func (r *Runner) plainOperand(s string) bool {
+	if isNumber(s) {
+		return true
+	}
+	if !validName(s) {
+		return false
+	}
+	v := r.vars.get(s)
+	if v.Kind != expand.String && v.Kind != expand.Unknown {
+		return false
+	}
+	if v.Str == "" {
+		return v.IsSet() || !r.opts.Nounset // set -u: see arith
+	}
+	return isNumber(v.Str)
 }
 
 // fixSubscript returns pe with the subscript of an indexed array
@@ -177,7 +202,7 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 		return &fixed, nil
 	}
 	if v.Kind == expand.Associative || pe.Excl || !o.allows(pe.Index) ||
-		arithPlainNonNeg(pe.Index) && !arithAssigns(pe.Index) {
+		arithPlainNonNeg(pe.Index, r.plainOperand) && !arithAssigns(pe.Index) {
 		return nil, nil
 	}
 	n, err := r.arith(pe.Index)

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -44,6 +45,9 @@ func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
 	parts, err := r.fixParts(w.Parts, false, o)
 	if err != nil {
 		return nil, err
+	}
+	if slices.Equal(parts, w.Parts) {
+		return w, nil // e.g. ${a[i]} with a number in i: nothing to fix
 	}
 	return &syntax.Word{Parts: parts}, nil
 }
