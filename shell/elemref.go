@@ -136,7 +136,7 @@ func isNumber(s string) bool {
 }
 
 // arithPlainNonNeg reports an expression of literal words that plain
-// accepts only, and no unary minus.
+// accepts only, and no unary minus nor division.
 func arithPlainNonNeg(x syntax.ArithmExpr, plain func(string) bool) bool {
 	switch x := x.(type) {
 	case *syntax.Word:
@@ -147,7 +147,9 @@ func arithPlainNonNeg(x syntax.ArithmExpr, plain func(string) bool) bool {
 	case *syntax.UnaryArithm:
 		return x.Op != syntax.Minus && arithPlainNonNeg(x.X, plain)
 	case *syntax.BinaryArithm:
-		return x.Op != syntax.Sub && arithPlainNonNeg(x.X, plain) && arithPlainNonNeg(x.Y, plain)
+		// expand reads a division by zero as 0 where bash reports it.
+		return x.Op != syntax.Sub && x.Op != syntax.Quo && x.Op != syntax.Rem &&
+			arithPlainNonNeg(x.X, plain) && arithPlainNonNeg(x.Y, plain)
 	}
 	return false
 }

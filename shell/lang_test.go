@@ -272,6 +272,7 @@ x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b
 	{name: "array-slice-length", script: "a=(1 2 3 4 5); i=0; echo \"${a[@]:i++:i++}\" $i ${a[*]: -2:1} ${a[@]:1:0}.\necho \"${a[@]: 1: -3}\"; echo same\necho status=$?", want: "1 2 4 .\nstatus=1\n"},
 	{name: "assoc-empty-list", script: `declare -A A; printf '<%s>' "${A[@]}" "${!A[@]}" "${A[*]}" ${#A[@]} "${A[@]:-d}"; echo; A[k]=1; unset 'A[k]'; f() { local -n r=A; printf '<%s>' "${r[@]}" "${!r[@]}" x; }; f; echo`, want: "<><0><d>\n<x>\n"},
 	{name: "subscript-name-holding-expression", script: `a=(zero one two three); b=(3 4 5); i=1; j='1+1'; n=; declare -n r=i; echo ${a[i]} ${a[j]} ${a[n]} ${a[r]} ${a[i+j]} ${a[1+1]}; e='b[$(echo 2)]'; echo ${a[e-3]}; a[e]=x; x='b["1"]'; let 'a[x-3]=y'; echo ${a[@]}; set -u; echo ${a[zz]}; echo not reached`, want: "one two zero one three two\ntwo\nzero 0 two three x\n", status: 1},
+	{name: "subscript-division-by-zero", script: "a=(1 2 3)\necho ${a[1/0]}; echo same\necho st=$? ${a[5/2]} ${a[5%3]}", want: "st=1 3 3\n"},
 	{name: "subscript-evaluation", script: `{ a=(1 '2 3'); printf '<%s>' "${a[-1]}" "${a[-2]}" "${a[-5]}"; echo; b=(zero one two three); code='1+2'; echo ${b[$code]} ${b[-1]} ${b[i=2]} $i; printf '<%s>' "${!u[@]}" x; echo; i=0; echo $i${b[i++]}$i; } 2>/dev/null`, want: "<2 3><1><>\nthree three two 2\n<x>\n0zero1\n"},
 }
 
