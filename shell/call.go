@@ -200,10 +200,10 @@ func (r *Runner) lookPath(name string) (string, error) {
 		return r.path(name), nil
 	}
 	pathVar := r.vars.get("PATH").Str
-	if pathVar != r.sh.hashPATH {
+	if pathVar != r.hashPATH {
 		if r.subshell == 0 {
 			clear(r.hash)
-			r.sh.hashPATH = pathVar
+			r.hashPATH = pathVar
 		}
 	} else if p, ok := r.hash[name]; ok && (r.subshell == 0 || filepath.IsAbs(p)) {
 		// (A subshell may have changed directory: a relative entry
@@ -335,7 +335,7 @@ func (r *Runner) startError(name, path string, args []string, err error) int {
 				return 126
 			}
 			r.errf("%s: No such file or directory", name)
-		} else if h, cached := r.hash[name]; cached && r.sh.hashPATH == r.vars.get("PATH").Str {
+		} else if h, cached := r.hash[name]; cached && r.hashPATH == r.vars.get("PATH").Str {
 			// bash runs a hashed path without checking it first (shopt
 			// checkhash is off) and keeps it: hash -r forgets it.
 			r.errf("%s: No such file or directory", h)

@@ -42,10 +42,6 @@ type shared struct {
 	// stages), which must not fill the shell's own hash table: name and
 	// PATH -> path, dropped when exec finds the file gone.
 	pathCache sync.Map
-	// hashPATH is the value of PATH the main runner's hash table was
-	// filled under: a lookup under another PATH empties the table first,
-	// as bash empties it when PATH is assigned.
-	hashPATH string
 	// jobs is the main runner's job table: a job stopped while an
 	// in-process subshell waited for it goes there.
 	jobs *exec.Table
@@ -109,7 +105,11 @@ type Runner struct {
 	arg0        string
 	traps       map[string]string
 	hash        map[string]string
-	jobs        *exec.Table
+	// hashPATH is the value of PATH hash was filled under: a lookup under
+	// another PATH empties the table first, as bash empties it when PATH
+	// is assigned (only the main runner does; a subshell reads it).
+	hashPATH string
+	jobs     *exec.Table
 	// subshell is >0 in a subshell; depth of nesting.
 	subshell int
 	// script is the file name used in messages ("-c" or a path).
@@ -334,6 +334,7 @@ func (r *Runner) subshellCopy() *Runner {
 		arg0:        r.arg0,
 		traps:       subshellTraps(r.traps, r.opts.Errtrace),
 		hash:        r.hash,
+		hashPATH:    r.hashPATH,
 		jobs:        r.jobs.Clone(),
 		subshell:    r.subshell + 1,
 		script:      r.script,
