@@ -112,22 +112,23 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 	if pe.Index == nil || pe.Param == nil || pe.Names != 0 {
 		return false
 	}
-	w, ok := pe.Index.(*syntax.Word)
-	if !ok {
-		return true // maybe the key of an associative array: see assocKey
-	}
-	if lit := w.Lit(); lit == "@" || lit == "*" {
-		return pe.Excl || lit == "@" // ${!a[@]} of an unset a, "${a[@]}" of an empty map
+	if w, ok := pe.Index.(*syntax.Word); ok {
+		if lit := w.Lit(); lit == "@" || lit == "*" {
+			return pe.Excl // ${!a[@]} of an unset a
+		}
 	}
 	if pe.Excl {
 		return false
 	}
-	// Numbers and operators are left to expand, which gets them right;
-	// names are looked at by fixSubscript. What expand gets wrong is
-	// text from an expansion, a name holding an expression, a negative
-	// subscript, an assignment.
-	return !arithPlainNonNeg(pe.Index, isNumber) || arithAssigns(pe.Index)
+	// Names, numbers and operators are left to expand, which gets them
+	// right but for a name holding an expression or the key of an
+	// associative array (runtimeSubscript sees to those): what it gets
+	// wrong is text from an expansion, a negative subscript, an
+	// assignment, a division by zero.
+	return !arithPlainNonNeg(pe.Index, anyLit) || arithAssigns(pe.Index)
 }
+
+func anyLit(string) bool { return true }
 
 // isNumber reports a decimal literal.
 func isNumber(s string) bool {
@@ -181,7 +182,7 @@ func (r *Runner) plainOperand(s string) bool {
 // indirect expansion where bash finds no keys. A subscript that o says
 // cannot be evaluated ahead of what is left to expand is left too.
 func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamExp, error) {
-	if !subscriptToEval(pe) {
+	if !subscriptToEval(pe) && !r.runtimeSubscript(pe) {
 		return nil, nil
 	}
 	name := r.resolveRef(pe.Param.Value)
@@ -225,6 +226,44 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 	fixed := *pe
 	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: strconv.Itoa(n)}}}
 	return &fixed, nil
+}
+
+// runtimeSubscript reports a ${name[subscript]} that fixSubscript must
+// see though subscriptToEval, which looks at the text only, does not
+// want it: a subscript naming a variable that holds an expression, a
+// key of an associative array the parser took for an expression, and
+// "${m[@]}" or "${!m[@]}" of an associative array with no elements.
+func (r *Runner) runtimeSubscript(pe *syntax.ParamExp) bool {
+	if pe.Param == nil || pe.Index == nil || pe.Names != 0 {
+		return false
+	}
+	w, isWord := pe.Index.(*syntax.Word)
+	all := isWord && (w.Lit() == "@" || w.Lit() == "*")
+	v := runnerEnv{r}.Get(r.resolveRef(pe.Param.Value))
+	switch {
+	case all:
+		return w.Lit() == "@" && v.Kind == expand.Associative && len(v.Map) == 0
+	case v.Kind == expand.Associative:
+		return !isWord // see assocKey
+	}
+	return !pe.Excl && !arithPlainNonNeg(pe.Index, r.plainOperand)
+}
+
+// runtimeFix reports a runtimeSubscript expansion in parts.
+func (r *Runner) runtimeFix(parts []syntax.WordPart) bool {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			if r.runtimeFix(p.Parts) {
+				return true
+			}
+		case *syntax.ParamExp:
+			if r.runtimeSubscript(p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // assocKey returns pe with its subscript made a word when it names an

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -36,7 +35,7 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 // fixWordIn is fixWord for one of the words of an expansion; o records
 // what the words before it left to expand.
 func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
-	if w == nil || !needsFix(w.Parts) {
+	if w == nil || !needsFix(w.Parts) && !r.runtimeFix(w.Parts) {
 		if w != nil {
 			o.note(w.Parts)
 		}
@@ -45,9 +44,6 @@ func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
 	parts, err := r.fixParts(w.Parts, false, o)
 	if err != nil {
 		return nil, err
-	}
-	if slices.Equal(parts, w.Parts) {
-		return w, nil // e.g. ${a[i]} with a number in i: nothing to fix
 	}
 	return &syntax.Word{Parts: parts}, nil
 }
@@ -161,7 +157,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		i := len(out) - 1
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
-			if needsFix(p.Parts) || listInQuotes(p.Parts) {
+			if needsFix(p.Parts) || listInQuotes(p.Parts) || r.runtimeFix(p.Parts) {
 				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
