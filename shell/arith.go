@@ -94,6 +94,11 @@ func (r *Runner) arithSource(s string, depth int) (int, error) {
 	if err != nil || x == nil {
 		return 0, &arithError{expr: s, msg: "syntax error in expression", tok: t}
 	}
+	// The parser stops after one expression: text left over, as in
+	// "1 0", is an error in bash.
+	if end := int(x.End().Offset()); end < len(t) {
+		return 0, &arithError{expr: s, msg: "syntax error in expression", tok: strings.TrimSpace(t[end:])}
+	}
 	n, err := r.arithNode(x, depth)
 	if ae, ok := err.(*arithError); ok && ae.expr == "" {
 		ae.expr = s

@@ -250,7 +250,12 @@ func builtinHistory(r *Runner, args []string) int {
 	has := func(c string) bool { return strings.Contains(opts, c) }
 	switch {
 	case has("c"):
-		list.Edit(func(first int, e []string) (int, []string) { return first + len(e), nil })
+		// As in bash, numbering starts again at 1, and every entry
+		// added from now on is one history -a has yet to write.
+		list.Edit(func(int, []string) (int, []string) { return 1, nil })
+		r.sh.hist.mu.Lock()
+		r.sh.hist.saved = 0
+		r.sh.hist.mu.Unlock()
 		return 0
 	case has("s"):
 		entry := strings.Join(args, " ")

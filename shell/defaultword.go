@@ -108,6 +108,12 @@ func (r *Runner) inlineWord(w *syntax.Word, quoted bool) []syntax.WordPart {
 				out = append(out, &syntax.SglQuoted{Value: "~"})
 				s = s[1:]
 			}
+			if i == 0 {
+				if head, tail := tildeColon(s); tail != "" {
+					out = append(out, unquotedText(head))
+					s = tail
+				}
+			}
 			if s != "" {
 				out = append(out, unquotedText(s))
 			}
@@ -137,4 +143,56 @@ func sglInDbl(text string) []syntax.WordPart {
 		inner = []syntax.WordPart{&syntax.Lit{Value: text}}
 	}
 	return append(append([]syntax.WordPart{q}, inner...), &syntax.Lit{Value: "'"})
+}
+
+// tildeColon splits s, literal text at the start of the word of an
+// expansion such as ${x:-~:a}, where bash ends the tilde prefix at a
+// colon as well as at a slash: head is the prefix, tail the rest from the
+// colon on (empty when no colon ends the prefix).
+func tildeColon(s string) (head, tail string) {
+	if !strings.HasPrefix(s, "~") {
+		return s, ""
+	}
+	end := strings.IndexAny(s, "/:")
+	if end < 0 || s[end] != ':' {
+		return s, ""
+	}
+	return s[:end], s[end:]
+}
+
+// tildeAssign reports ${x=~...} and ${x:=~...}: expand takes the tilde
+// prefix up to a slash only, and expands it inside double quotes too,
+// where bash leaves the word's tilde alone.
+func tildeAssign(pe *syntax.ParamExp) bool {
+	if pe.Exp == nil || pe.Exp.Word == nil || len(pe.Exp.Word.Parts) == 0 ||
+		pe.Exp.Op != syntax.AssignUnset && pe.Exp.Op != syntax.AssignUnsetOrNull {
+		return false
+	}
+	lit, ok := pe.Exp.Word.Parts[0].(*syntax.Lit)
+	return ok && strings.HasPrefix(lit.Value, "~")
+}
+
+// tildeAssignExp returns pe, a tildeAssign expansion, with the tilde of
+// its word quoted (inside double quotes) or, when a colon ends its prefix,
+// expanded (expand would take the prefix on to a slash).
+func (r *Runner) tildeAssignExp(pe *syntax.ParamExp, quoted bool) (*syntax.ParamExp, error) {
+	lit := pe.Exp.Word.Parts[0].(*syntax.Lit)
+	head, tail := "~", lit.Value[1:]
+	if !quoted {
+		if head, tail = tildeColon(lit.Value); tail == "" {
+			return pe, nil
+		}
+		home, err := expand.Literal(r.cfg(), &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: head}}})
+		if err != nil {
+			return nil, err
+		}
+		head = home
+	}
+	first := []syntax.WordPart{&syntax.SglQuoted{Value: head}}
+	if tail != "" {
+		first = append(first, &syntax.Lit{Value: tail})
+	}
+	t := *pe
+	t.Exp = &syntax.Expansion{Op: pe.Exp.Op, Word: &syntax.Word{Parts: append(first, pe.Exp.Word.Parts[1:]...)}}
+	return &t, nil
 }

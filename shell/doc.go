@@ -31,9 +31,11 @@
 // guard (srcguard.go) that escapes bytes the parser would reject or drop
 // and bounds nesting. Where the bash-mode parser rejects valid bash, the
 // program is parsed again after a local fix: a space in a (( that is not
-// arithmetic (parenfix.go), ${##2} rewritten (argcops.go), then POSIX
-// mode. A program that still does not parse runs up to the line that
-// holds the error.
+// arithmetic (parenfix.go), ${##2} rewritten (argcops.go), a 0 for the
+// empty offset or length of ${a[@]::} (sliceempty.go), @(|) for an empty
+// @() (extglobempty.go), then POSIX mode.
+// A program that still does not parse runs up to the line that holds the
+// error.
 //
 // Word expansion is mvdan.cc/sh/v3/expand, wired to the Runner through
 // runnerEnv (variables and special parameters) and the command and process

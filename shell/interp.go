@@ -76,13 +76,13 @@ func parseAll(src []byte, name string) (*syntax.File, error) {
 	if isTooDeep(err) {
 		return nil, err
 	}
-	if f2, ok := parseSpaced(src, name, err); ok {
-		restoreBytes(f2)
-		return f2, nil
-	}
-	if f2, ok := parseArgcOps(src, name, err); ok {
-		restoreBytes(f2)
-		return f2, nil
+	for _, retry := range []func([]byte, string, error) (*syntax.File, bool){
+		parseSpaced, parseArgcOps, parseEmptySlices, parseEmptyExtGlobs,
+	} {
+		if f2, ok := retry(src, name, err); ok {
+			restoreBytes(f2)
+			return f2, nil
+		}
 	}
 	if f2, err2 := newParser(true).Parse(newGuardReader(bytes.NewReader(src)), name); err2 == nil && checkFuncNames(f2) == nil && !arithAsSubshells(f2) {
 		restoreBytes(f2)

@@ -213,7 +213,7 @@ func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool, o *evalOrder) ([
 		t.Repl = &syntax.Replace{All: pe.Repl.All, Orig: pe.Repl.Orig, With: literalWord(pe.Repl.With)}
 		return r.fixParts([]syntax.WordPart{&t}, quoted, o)
 	}
-	if patternOp(pe) {
+	if patternOp(pe) || r.bytePattern(pe) {
 		return r.patternParts(pe)
 	}
 	if pe.Exp != nil && pe.Exp.Op != syntax.OtherParamOps {

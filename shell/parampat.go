@@ -35,7 +35,7 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 // fixWordIn is fixWord for one of the words of an expansion; o records
 // what the words before it left to expand.
 func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
-	if w == nil || !needsFix(w.Parts) && !r.runtimeFix(w.Parts) {
+	if w == nil || !needsFix(w.Parts) && !r.bytePatternIn(w.Parts) && !r.runtimeFix(w.Parts) {
 		if w != nil {
 			o.note(w.Parts)
 		}
@@ -83,7 +83,7 @@ func needsFix(parts []syntax.WordPart) bool {
 			}
 		case *syntax.ParamExp:
 			if anchoredRepl(p) || quotedRemoval(p) || paramOp(p) || subscriptToEval(p) || extGlobParam(p) ||
-				defaultWord(p) {
+				defaultWord(p) || tildeAssign(p) {
 				return true
 			}
 		case *syntax.ArithmExp:
@@ -128,7 +128,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 			}
 			p = fixed
 		}
-		if pe, ok := p.(*syntax.ParamExp); ok && paramOp(pe) {
+		if pe, ok := p.(*syntax.ParamExp); ok && (paramOp(pe) || r.bytePattern(pe)) {
 			inner, err := r.paramOpParts(pe, quoted, o)
 			if err != nil {
 				return nil, err
@@ -157,7 +157,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		i := len(out) - 1
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
-			if needsFix(p.Parts) || listInQuotes(p.Parts) || r.runtimeFix(p.Parts) {
+			if needsFix(p.Parts) || listInQuotes(p.Parts) || r.bytePatternIn(p.Parts) || r.runtimeFix(p.Parts) {
 				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
@@ -190,6 +190,12 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 				pe := *p
 				pe.Exp = &syntax.Expansion{Op: p.Exp.Op, Word: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: pat}}}}
 				out[i] = &pe
+			case tildeAssign(p):
+				pe, err := r.tildeAssignExp(p, quoted)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = pe
 			case anchoredRepl(p):
 				s, err := r.anchoredReplace(p)
 				if err != nil {
@@ -207,7 +213,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 				continue
 			}
 		}
-		if dq, ok := p.(*syntax.DblQuoted); !ok || !needsFix(dq.Parts) {
+		if dq, ok := p.(*syntax.DblQuoted); !ok || !needsFix(dq.Parts) && !r.bytePatternIn(dq.Parts) {
 			o.note(out[i : i+1]) // left to expand; fixed quotes noted theirs
 		}
 	}

@@ -152,8 +152,12 @@ func (r *Runner) remover(op syntax.ParExpOperator, w *syntax.Word) (func(string)
 	if err != nil {
 		return nil, err
 	}
+	bytewise := r.byteLocale()
+	if bytewise {
+		pat = bytesAsRunes(pat)
+	}
 	re := r.patternRegexp(pat, true)
-	return func(s string) string {
+	return inBytes(bytewise, func(s string) string {
 		if re == nil {
 			return s
 		}
@@ -175,7 +179,7 @@ func (r *Runner) remover(op syntax.ParExpOperator, w *syntax.Word) (func(string)
 			}
 		}
 		return s
-	}, nil
+	}), nil
 }
 
 // replacer returns ${x/p/w} (or //, /#, /%) as a function of x. An & in
@@ -236,8 +240,18 @@ func (r *Runner) replacer(repl *syntax.Replace) (func(string) string, error) {
 	if pat == "" && anchor == 0 {
 		return func(s string) string { return s }, nil
 	}
+	bytewise := r.byteLocale()
+	if bytewise {
+		pat = bytesAsRunes(pat)
+		for i, t := range with {
+			if t != nil {
+				b := bytesAsRunes(*t)
+				with[i] = &b
+			}
+		}
+	}
 	re := r.patternRegexp(pat, anchor != 0)
-	return func(s string) string {
+	return inBytes(bytewise, func(s string) string {
 		if re == nil {
 			return s
 		}
@@ -283,5 +297,91 @@ func (r *Runner) replacer(repl *syntax.Replace) (func(string) string, error) {
 			}
 		}
 		return b.String() + s[pos:]
-	}, nil
+	}), nil
+}
+
+// bytePattern reports a pattern operator gosh computes itself because the
+// locale is C (expand always matches characters).
+func (r *Runner) bytePattern(pe *syntax.ParamExp) bool {
+	return patternOperator(pe) && r.byteLocale()
+}
+
+// bytePatternIn reports a bytePattern among parts, in double quotes too.
+func (r *Runner) bytePatternIn(parts []syntax.WordPart) bool {
+	return hasPatternOperator(parts) && r.byteLocale()
+}
+
+// patternOperator reports ${x/p/w} and its variants, and ${x#p} and the
+// other removals, on a parameter patternParts computes (an extended
+// pattern on a plain parameter is globparam.go's).
+func patternOperator(pe *syntax.ParamExp) bool {
+	if pe.Param == nil || pe.Excl || pe.Length || pe.Width || pe.IsSet || pe.Slice != nil || extGlobParam(pe) {
+		return false
+	}
+	if pe.Repl != nil {
+		return pe.Repl.Orig != nil && len(pe.Repl.Orig.Parts) > 0
+	}
+	if pe.Exp == nil || pe.Exp.Word == nil {
+		return false
+	}
+	switch pe.Exp.Op {
+	case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
+		return true
+	}
+	return false
+}
+
+func hasPatternOperator(parts []syntax.WordPart) bool {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			if hasPatternOperator(p.Parts) {
+				return true
+			}
+		case *syntax.ParamExp:
+			if patternOperator(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// byteLocale reports a C or POSIX locale (LC_ALL, else LC_CTYPE, else
+// LANG), where a pattern matches bytes, not UTF-8 characters: ? matches
+// one byte of a multibyte character.
+func (r *Runner) byteLocale() bool {
+	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v := r.vars.get(name).String(); v != "" {
+			return v == "C" || v == "POSIX"
+		}
+	}
+	return false
+}
+
+// bytesAsRunes returns s with each byte made the character of that
+// number, so that matching it matches bytes; runesAsBytes undoes it.
+func bytesAsRunes(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
+}
+
+func runesAsBytes(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, c := range s {
+		b = append(b, byte(c))
+	}
+	return string(b)
+}
+
+// inBytes returns f, made to work on the bytes of its argument when
+// bytewise is set (f's pattern went through bytesAsRunes).
+func inBytes(bytewise bool, f func(string) string) func(string) string {
+	if !bytewise {
+		return f
+	}
+	return func(s string) string { return runesAsBytes(f(bytesAsRunes(s))) }
 }

@@ -111,7 +111,7 @@ func TestHistoryBuiltin(t *testing.T) {
 		t.Fatalf("history file: %q", file)
 	}
 	r.RunCommand("history -c")
-	if len(h.Entries()) != 0 || h.Next() != 3 {
+	if len(h.Entries()) != 0 || h.Next() != 1 {
 		t.Fatalf("after history -c: %q next %d", h.Entries(), h.Next())
 	}
 }
