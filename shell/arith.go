@@ -379,7 +379,7 @@ func (r *Runner) arithRef(w *syntax.Word, depth int) (ref arithVarRef, ok bool, 
 				ref.key, err = r.arithKey(pe.Index)
 				return ref, true, err
 			}
-			if ref.n, err = r.arithNode(pe.Index, depth); err != nil {
+			if ref.n, err = r.arithIndex(pe.Index, depth); err != nil {
 				return ref, true, err
 			}
 			if ref.n < 0 {
@@ -399,6 +399,21 @@ func (r *Runner) arithRef(w *syntax.Word, depth int) (ref arithVarRef, ok bool, 
 		return arithVarRef{name: lit}, true, nil // namerefs: see arithRefValue
 	}
 	return ref, false, nil
+}
+
+// arithIndex evaluates the subscript of an indexed array. One with
+// quotes or expansions comes from the text of a variable's value (in an
+// expression as written, arithEval expanded them): bash expands it, as
+// it does a key, before evaluating it.
+func (r *Runner) arithIndex(idx syntax.ArithmExpr, depth int) (int, error) {
+	if r.arithPlain(idx) {
+		return r.arithNode(idx, depth)
+	}
+	s, err := r.arithText(idx, textCommand)
+	if err != nil {
+		return 0, err
+	}
+	return r.arithSource(s, depth+1)
 }
 
 // arithKey is the text of an associative array subscript.

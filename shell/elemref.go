@@ -121,27 +121,57 @@ func subscriptToEval(pe *syntax.ParamExp) bool {
 		return false
 	}
 	// Names, numbers and operators are left to expand, which gets them
-	// right but for a name holding an expression (rare, and this is the
-	// common ${a[i]}): what it gets wrong is text from an expansion,
-	// a negative subscript, an assignment.
-	return !arithPlainNonNeg(pe.Index) || arithAssigns(pe.Index)
+	// right but for a name holding an expression or the key of an
+	// associative array (runtimeSubscript sees to those): what it gets
+	// wrong is text from an expansion, a negative subscript, an
+	// assignment, a division by zero.
+	return !arithPlainNonNeg(pe.Index, anyLit) || arithAssigns(pe.Index)
 }
 
-// arithPlainNonNeg reports an expression of literal words only and no
-// unary minus.
-func arithPlainNonNeg(x syntax.ArithmExpr) bool {
+func anyLit(string) bool { return true }
+
+// isNumber reports a decimal literal.
+func isNumber(s string) bool {
+	_, ok := quickAtoi(s)
+	return ok
+}
+
+// arithPlainNonNeg reports an expression of literal words that plain
+// accepts only, and no unary minus nor division.
+func arithPlainNonNeg(x syntax.ArithmExpr, plain func(string) bool) bool {
 	switch x := x.(type) {
 	case *syntax.Word:
-		_, ok := litText(x)
-		return ok
+		lit, ok := litText(x)
+		return ok && plain(lit)
 	case *syntax.ParenArithm:
-		return arithPlainNonNeg(x.X)
+		return arithPlainNonNeg(x.X, plain)
 	case *syntax.UnaryArithm:
-		return x.Op != syntax.Minus && arithPlainNonNeg(x.X)
+		return x.Op != syntax.Minus && arithPlainNonNeg(x.X, plain)
 	case *syntax.BinaryArithm:
-		return x.Op != syntax.Sub && arithPlainNonNeg(x.X) && arithPlainNonNeg(x.Y)
+		// expand reads a division by zero as 0 where bash reports it.
+		return x.Op != syntax.Sub && x.Op != syntax.Quo && x.Op != syntax.Rem &&
+			arithPlainNonNeg(x.X, plain) && arithPlainNonNeg(x.Y, plain)
 	}
 	return false
+}
+
+// plainOperand reports a number, or a name whose value expand reads as
+// bash does: a non-negative decimal number, or nothing.
+func (r *Runner) plainOperand(s string) bool {
+	if isNumber(s) {
+		return true
+	}
+	if !validName(s) {
+		return false
+	}
+	v := r.vars.get(s)
+	if v.Kind != expand.String && v.Kind != expand.Unknown {
+		return false
+	}
+	if v.Str == "" {
+		return v.IsSet() || !r.opts.Nounset // set -u: see arith
+	}
+	return isNumber(v.Str)
 }
 
 // fixSubscript returns pe with the subscript of an indexed array
@@ -152,12 +182,19 @@ func arithPlainNonNeg(x syntax.ArithmExpr) bool {
 // indirect expansion where bash finds no keys. A subscript that o says
 // cannot be evaluated ahead of what is left to expand is left too.
 func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamExp, error) {
-	if !subscriptToEval(pe) {
+	if !subscriptToEval(pe) && !r.runtimeSubscript(pe) {
 		return nil, nil
 	}
 	name := r.resolveRef(pe.Param.Value)
 	v := runnerEnv{r}.Get(name)
 	if w, ok := pe.Index.(*syntax.Word); ok && (w.Lit() == "@" || w.Lit() == "*") {
+		if v.Kind == expand.Associative && len(v.Map) == 0 {
+			// expand makes one empty field of "${m[@]}" and "${!m[@]}"
+			// for an empty map; bash none, as for an empty array.
+			fixed := *pe
+			fixed.Param = r.paramTmp(expand.Variable{Set: true, Kind: expand.Indexed, List: []string{}}, "").Param
+			return &fixed, nil
+		}
 		if v.IsSet() {
 			return nil, nil
 		}
@@ -167,7 +204,8 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 		fixed.Excl = false
 		return &fixed, nil
 	}
-	if v.Kind == expand.Associative || !o.allows(pe.Index) {
+	if v.Kind == expand.Associative || pe.Excl || !o.allows(pe.Index) ||
+		arithPlainNonNeg(pe.Index, r.plainOperand) && !arithAssigns(pe.Index) {
 		return nil, nil
 	}
 	n, err := r.arith(pe.Index)
@@ -187,6 +225,62 @@ func (r *Runner) fixSubscript(pe *syntax.ParamExp, o *evalOrder) (*syntax.ParamE
 	}
 	fixed := *pe
 	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: strconv.Itoa(n)}}}
+	return &fixed, nil
+}
+
+// runtimeSubscript reports a ${name[subscript]} that fixSubscript must
+// see though subscriptToEval, which looks at the text only, does not
+// want it: a subscript naming a variable that holds an expression, a
+// key of an associative array the parser took for an expression, and
+// "${m[@]}" or "${!m[@]}" of an associative array with no elements.
+func (r *Runner) runtimeSubscript(pe *syntax.ParamExp) bool {
+	if pe.Param == nil || pe.Index == nil || pe.Names != 0 {
+		return false
+	}
+	w, isWord := pe.Index.(*syntax.Word)
+	all := isWord && (w.Lit() == "@" || w.Lit() == "*")
+	v := runnerEnv{r}.Get(r.resolveRef(pe.Param.Value))
+	switch {
+	case all:
+		return w.Lit() == "@" && v.Kind == expand.Associative && len(v.Map) == 0
+	case v.Kind == expand.Associative:
+		return !isWord // see assocKey
+	}
+	return !pe.Excl && !arithPlainNonNeg(pe.Index, r.plainOperand)
+}
+
+// runtimeFix reports a runtimeSubscript expansion in parts.
+func (r *Runner) runtimeFix(parts []syntax.WordPart) bool {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			if r.runtimeFix(p.Parts) {
+				return true
+			}
+		case *syntax.ParamExp:
+			if r.runtimeSubscript(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// assocKey returns pe with its subscript made a word when it names an
+// element of an associative array: the parser, not knowing the array is
+// associative, took a key like i+1 for an expression, and expand wants
+// a word. It returns pe itself otherwise.
+func (r *Runner) assocKey(pe *syntax.ParamExp) (*syntax.ParamExp, error) {
+	if _, ok := pe.Index.(*syntax.Word); ok || pe.Index == nil || pe.Param == nil ||
+		(runnerEnv{r}).Get(r.resolveRef(pe.Param.Value)).Kind != expand.Associative {
+		return pe, nil
+	}
+	key, err := r.arithKey(pe.Index)
+	if err != nil {
+		return nil, err
+	}
+	fixed := *pe
+	fixed.Index = &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: key}}}
 	return &fixed, nil
 }
 

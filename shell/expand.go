@@ -174,6 +174,14 @@ func (r *Runner) expandError(err error) int {
 	if errors.As(err, &fg) {
 		return r.failGlob(fg)
 	}
+	var ae *arithError
+	if errors.As(err, &ae) {
+		// bash goes on with the next line (set -u's unset name, not an
+		// arithError, still ends the shell).
+		r.errf("%v", err)
+		r.abandon()
+		return 1
+	}
 	var ue expand.UnsetParameterError
 	if errors.As(err, &ue) {
 		name := ""

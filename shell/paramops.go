@@ -103,7 +103,7 @@ func paramOp(pe *syntax.ParamExp) bool {
 			return allIndex(pe) != "" || wordHasEffects(pe.Exp.Word)
 		}
 	}
-	return pe.Slice != nil && pe.Index == nil && pe.Param.Value == "@" ||
+	return pe.Slice != nil && pe.Index == nil && pe.Param.Value == "@" || arraySliceLen(pe) ||
 		slashPattern(pe) || replEscapes(pe) || patternOp(pe)
 }
 
@@ -218,6 +218,9 @@ func (r *Runner) paramOpParts(pe *syntax.ParamExp, quoted bool, o *evalOrder) ([
 	}
 	if pe.Exp != nil && pe.Exp.Op != syntax.OtherParamOps {
 		return r.defaultParts(pe, quoted, o)
+	}
+	if arraySliceLen(pe) {
+		return r.arraySliceParts(pe)
 	}
 	if pe.Slice != nil {
 		return r.paramsSliceParts(pe)
@@ -600,6 +603,35 @@ func (r *Runner) paramsSliceParts(pe *syntax.ParamExp) ([]syntax.WordPart, error
 	}
 	end := min(len(all), off+n)
 	return r.valueParts(slices.Clone(all[off:end]), true, "@"), nil
+}
+
+// arraySliceLen reports ${a[@]:off:len}, whose negative len expand
+// takes as counting from the end where bash refuses it.
+func arraySliceLen(pe *syntax.ParamExp) bool {
+	return pe.Slice != nil && pe.Slice.Length != nil && pe.Index != nil && allIndex(pe) != ""
+}
+
+// arraySliceParts evaluates the offset and length of ${a[@]:off:len},
+// once each and in order, refusing a negative length as bash does; expand
+// slices with the values.
+func (r *Runner) arraySliceParts(pe *syntax.ParamExp) ([]syntax.WordPart, error) {
+	slice := *pe.Slice
+	for _, x := range []*syntax.ArithmExpr{&slice.Offset, &slice.Length} {
+		if *x == nil {
+			continue
+		}
+		n, err := r.arith(*x)
+		if err != nil {
+			return nil, err
+		}
+		if x == &slice.Length && n < 0 {
+			return nil, &discardError{fmt.Sprintf("%d: substring expression < 0", n)}
+		}
+		*x = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: strconv.Itoa(n)}}}
+	}
+	t := *pe
+	t.Slice = &slice
+	return []syntax.WordPart{&t}, nil
 }
 
 // indirectTarget resolves ${!ref...}: the expansion it stands for, with

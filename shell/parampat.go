@@ -35,7 +35,7 @@ func (r *Runner) fixWord(w *syntax.Word) (*syntax.Word, error) {
 // fixWordIn is fixWord for one of the words of an expansion; o records
 // what the words before it left to expand.
 func (r *Runner) fixWordIn(w *syntax.Word, o *evalOrder) (*syntax.Word, error) {
-	if w == nil || !needsFix(w.Parts) && !r.bytePatternIn(w.Parts) {
+	if w == nil || !needsFix(w.Parts) && !r.bytePatternIn(w.Parts) && !r.runtimeFix(w.Parts) {
 		if w != nil {
 			o.note(w.Parts)
 		}
@@ -121,6 +121,13 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		o.write = true
 	}
 	for _, p := range parts {
+		if pe, ok := p.(*syntax.ParamExp); ok {
+			fixed, err := r.assocKey(pe)
+			if err != nil {
+				return nil, err
+			}
+			p = fixed
+		}
 		if pe, ok := p.(*syntax.ParamExp); ok && (paramOp(pe) || r.bytePattern(pe)) {
 			inner, err := r.paramOpParts(pe, quoted, o)
 			if err != nil {
@@ -150,7 +157,7 @@ func (r *Runner) fixParts(parts []syntax.WordPart, quoted bool, o *evalOrder) ([
 		i := len(out) - 1
 		switch p := p.(type) {
 		case *syntax.DblQuoted:
-			if needsFix(p.Parts) || listInQuotes(p.Parts) || r.bytePatternIn(p.Parts) {
+			if needsFix(p.Parts) || listInQuotes(p.Parts) || r.bytePatternIn(p.Parts) || r.runtimeFix(p.Parts) {
 				inner, err := r.fixParts(p.Parts, true, o)
 				if err != nil {
 					return nil, err
