@@ -232,6 +232,25 @@ func (r *reaperState) poll() {
 					f(p)
 					r.mu.Lock()
 					p.inHook = false
+				} else if err == nil {
+					// Not exited at the peek. A wait4 now would reap an
+					// exit that came in between without the hook, so
+					// only stops and continues are taken, by a waitid
+					// that cannot reap.
+					ws, ok, err := waitStopCont(pid)
+					if err == syscall.EINTR {
+						continue
+					}
+					if !ok {
+						break
+					}
+					p.status = ws
+					p.state = Stopped
+					if ws.Continued() {
+						p.state = Running
+					}
+					p.notify()
+					continue
 				}
 			}
 			var ws syscall.WaitStatus

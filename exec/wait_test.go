@@ -89,3 +89,58 @@ func TestJobWaitDuringBeforeReap(t *testing.T) {
 		t.Errorf("status %d", st)
 	}
 }
+
+// TestBeforeReapAlwaysRuns: the hook sees every traced process as a
+// zombie, whenever it exits relative to the reaper's polls (a process
+// exiting between the reaper's peek and its wait used to be reaped
+// without the hook), and stops and continues of such a process are still
+// reported.
+func TestBeforeReapAlwaysRuns(t *testing.T) {
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	const n = 200
+	ran := make(chan int, n)
+	var procs []*Process
+	for i := range n {
+		p, err := Start(&Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "exit 0"}, Env: os.Environ(),
+			Files: []*os.File{devnull, devnull, devnull}, Pgid: -1,
+			BeforeReap: func(p *Process) {
+				if _, err := os.Stat("/proc/" + itoa(p.Pid)); err == nil {
+					ran <- i
+				}
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		procs = append(procs, p)
+	}
+	for _, p := range procs {
+		<-p.Done()
+	}
+	if len(ran) != n {
+		t.Errorf("hook saw %d of %d zombies", len(ran), n)
+	}
+
+	stopped := make(chan struct{}, 1)
+	p, err := Start(&Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "kill -STOP $$; exit 7"}, Env: os.Environ(),
+		Files: []*os.File{devnull, devnull, devnull}, Pgid: -1,
+		BeforeReap: func(*Process) { stopped <- struct{}{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for p.State() != Stopped {
+		if time.Now().After(deadline) {
+			t.Fatalf("state %v, want stopped", p.State())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	syscall.Kill(p.Pid, syscall.SIGCONT)
+	<-p.Done()
+	if ExitCode(p.Status()) != 7 || len(stopped) != 1 {
+		t.Errorf("status %d, hook ran %d times", ExitCode(p.Status()), len(stopped))
+	}
+}
