@@ -161,7 +161,9 @@ func (r *Runner) RunSource(src []byte, name string) int {
 			}
 		}
 		held = held[:0]
-		done = int(st.End().Offset())
+		// (Offsets can pass the end of src: the parser may see invalid
+		// UTF-8 as longer replacement runes.)
+		done = min(int(st.End().Offset()), len(src))
 		if i := bytes.IndexByte(src[done:], '\n'); i >= 0 {
 			done += i + 1
 		} else {
