@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"gosh/exec"
 )
 
@@ -77,6 +79,9 @@ func (t fdTable) get(fd int) *os.File {
 // set puts d at fd, dropping the reference held there before. It takes
 // over the caller's reference to d.
 func (t *fdTable) set(fd int, d *fdRef) {
+	if d == nil && fd >= len(*t) {
+		return // closing an fd the table does not hold
+	}
 	for fd >= len(*t) {
 		*t = append(*t, nil)
 	}
@@ -170,4 +175,13 @@ func (r *Runner) brokenPipe() {
 		r.sh.stderrMu.Lock() // nothing more may be written
 		exec.DieBySignal(syscall.SIGPIPE)
 	}
+}
+
+// fdLimit is the soft RLIMIT_NOFILE: no fd of a process reaches it.
+func fdLimit() int {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil || lim.Cur > 1<<24 {
+		return 1 << 24
+	}
+	return int(lim.Cur)
 }

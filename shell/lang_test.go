@@ -260,6 +260,9 @@ x=/a/b; HOME=/h; echo "${x/#\/a/~&}" ${x/b/~root&} ${x/b/&~}`, want: "<~/src/a*b
 	{name: "fc-list", script: "fc -l; echo $?\nhistory -s echo one; history -s echo two; history -s echo three\nfc -l; fc -ln -2; fc -lr 1 2; fc -l ech", want: "0\n1\t echo one\n2\t echo two\n3\t echo three\n\t echo two\n\t echo three\n2\t echo two\n1\t echo one\n3\t echo three\n"},
 	{name: "fc-redo", script: "history -s echo one; history -s echo two\nfc -s two=zwei ech 2>/dev/null\nfc -s echo 2>&1; FCEDIT='sed -i s/zwei/drei/' fc 2>/dev/null\nhistory", want: "zwei\necho zwei\nzwei\ndrei\n    1  echo one\n    2  echo two\n    3  echo zwei\n    4  echo zwei\n    5  echo drei\n", diff: "bash -c never records fc's command (no history in -c)"},
 
+	// An fd number beyond the open-files limit is a bad descriptor (and
+	// must not make gosh grow its fd table to it); closing one is fine.
+	{name: "redirect-fd-beyond-limit", script: `echo x 111111111>&1; echo $?; exec 111111111>&-; echo $?`, want: "1\n0\n"},
 	// Runtime errors carry position.
 	{name: "unbound-position", script: "set -u\n\necho $nope", want: "--stderr--\nSH: s.sh: line 3: nope: unbound variable\n", status: 1, stderr: true, diff: "bash prints 's.sh: line 3' without the shell's name"},
 	{name: "not-found-position", script: "\nno_such_cmd_xyz", want: "--stderr--\nSH: s.sh: line 2: no_such_cmd_xyz: command not found\n", status: 127, stderr: true, diff: "message prefix"},

@@ -34,6 +34,13 @@ func (r *Runner) redirectOne(t *fdTable, rd *syntax.Redirect) int {
 	varName := ""
 	if rd.N != nil {
 		if n, err := strconv.Atoi(rd.N.Value); err == nil {
+			closing := (rd.Op == syntax.DplOut || rd.Op == syntax.DplIn) && rd.Word != nil && rd.Word.Lit() == "-"
+			if n >= 10 && n >= fdLimit() && !closing {
+				// The fd table is indexed by fd number: a number no
+				// process may have is refused before it grows it.
+				r.errf("%s: Bad file descriptor", rd.N.Value)
+				return 1
+			}
 			fd = n
 		} else {
 			// {var}>file: the shell picks the fd (the parser keeps the braces).
