@@ -400,10 +400,15 @@ func validName(s string) bool {
 
 // setLastArg records $_, the last argument of the last simple command.
 func (r *Runner) setLastArg(s string) {
-	v := r.vars.get("_")
-	if v.ReadOnly {
+	// Every simple command sets $_: one lookup, and no write when the
+	// value is unchanged.
+	v, i := r.vars.lookup("_")
+	if v.ReadOnly || v.Set && v.Kind == expand.String && v.Str == s {
 		return
 	}
+	if v.Exported {
+		r.vars.envDirty = true
+	}
 	v.Set, v.Kind, v.Str = true, expand.String, s
-	r.vars.set("_", v)
+	r.vars.scope(i)["_"] = v
 }
